@@ -1,0 +1,174 @@
+"""Formatting shared by every document kind: dates, Chinese numerals, document numbers.
+
+Dates and numbers go through Babel's zh_CN locale data; the things Babel does not know
+(counting in Chinese numerals, the 发文字号 grammar) are written here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from babel.dates import format_date as _babel_format_date
+
+DateStyle = Literal["arabic", "chinese"]
+
+LOCALE = "zh_CN"
+_DIGITS = "〇一二三四五六七八九"
+_SMALL_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+
+
+def format_date(value: dt.date, style: DateStyle = "arabic") -> str:
+    """A date as issued documents write it.
+
+    ``arabic``: ``2024年7月1日`` (full year, no leading zeros), per GB/T 9704-2012.
+    ``chinese``: ``二〇二四年七月一日``, which some units still use for 成文日期.
+    """
+    if style == "chinese":
+        year = "".join(_DIGITS[int(d)] for d in str(value.year))
+        return f"{year}年{chinese_number(value.month)}月{chinese_number(value.day)}日"
+    return _babel_format_date(value, "y年M月d日", locale=LOCALE)
+
+
+def chinese_number(n: int) -> str:
+    """A whole number from 0 to 9999 in Chinese numerals, as used in counting and numbering.
+
+    >>> chinese_number(12), chinese_number(20), chinese_number(105)
+    ('十二', '二十', '一百零五')
+    """
+    if not 0 <= n <= 9999:
+        raise ValueError(f"chinese_number expects 0..9999, got {n}")
+    if n == 0:
+        return "〇"
+    parts: list[str] = []
+    rest = n
+    pending_zero = False
+    for unit, name in _SMALL_UNITS:
+        digit, rest = divmod(rest, unit)
+        if digit:
+            if pending_zero:
+                parts.append("零")
+                pending_zero = False
+            parts.append(_DIGITS[digit] + name)
+        elif parts:
+            pending_zero = True
+    if rest:
+        if pending_zero:
+            parts.append("零")
+        parts.append(_DIGITS[rest])
+    text = "".join(parts)
+    # 一十二 is written 十二 when it stands alone.
+    return text[1:] if text.startswith("一十") else text
+
+
+def ordinal_heading(index: int, level: int = 1) -> str:
+    """The numbering of headings in official documents: 一、 （一） 1. （1）; ``index`` is 1-based."""
+    if level == 1:
+        return f"{chinese_number(index)}、"
+    if level == 2:
+        return f"（{chinese_number(index)}）"
+    if level == 3:
+        return f"{index}."
+    return f"（{index}）"
+
+
+def enumerate_points(index: int) -> str:
+    """一是 / 二是 / 三是 — the way review opinions enumerate problems and opinions."""
+    return f"{chinese_number(index)}是"
+
+
+def join_list(items: list[str]) -> str:
+    """Join names with the Chinese enumeration comma: 甲、乙、丙."""
+    return "、".join(items)
+
+
+def half_width_length(text: str) -> float:
+    """How wide ``text`` is in em: CJK and full-width characters count 1, ASCII counts 1/2."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+# --- 发文字号 -----------------------------------------------------------------
+
+_DOC_NUMBER = re.compile(r"^(?P<prefix>[^\s〔〕\[\]【】()（）]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
+
+
+@dataclass(frozen=True)
+class DocumentNumber:
+    prefix: str
+    year: int
+    serial: int
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.serial}号"
+
+
+def document_number_problem(text: str) -> str | None:
+    """Why ``text`` is not a well-formed 发文字号, in Chinese; None when it is well formed.
+
+    Rules (GB/T 9704-2012 7.2.4): year in full inside 〔〕 (U+3014/U+3015), serial without
+    leading zeros and without 第, ending with 号.
+    """
+    if not text.strip():
+        return "发文字号不能为空"
+    if "第" in text:
+        return "发文字号的序号前不加“第”字"
+    for wrong in ("[", "]", "【", "】", "(", ")", "（", "）", "［", "］", "〖", "〗"):
+        if wrong in text:
+            return f"年份应使用六角括号〔〕，不能使用“{wrong}”"
+    if "〔" not in text or "〕" not in text:
+        return "年份应置于六角括号〔〕内，如“X建复〔2024〕12号”"
+    year = re.search(r"〔(\d*)〕", text)
+    if year is None or len(year.group(1)) != 4:
+        return "年份应写全称四位数字，如〔2024〕"
+    serial = re.search(r"〕(\d+)号$", text)
+    if serial is None:
+        return "年份之后应为序号并以“号”结尾，如〔2024〕12号"
+    if serial.group(1).startswith("0"):
+        return "序号不编虚位，不能以0开头（写“1号”而非“01号”）"
+    if _DOC_NUMBER.match(text) is None:
+        return "发文字号应由机关代字、〔年份〕和序号组成，如“X建复〔2024〕12号”"
+    return None
+
+
+def parse_document_number(text: str) -> DocumentNumber:
+    problem = document_number_problem(text)
+    if problem:
+        raise ValueError(problem)
+    match = _DOC_NUMBER.match(text)
+    assert match is not None
+    return DocumentNumber(match["prefix"], int(match["year"]), int(match["serial"]))
+
+
+# --- telephone numbers ---------------------------------------------------------
+
+_PHONE_PATTERNS = (
+    re.compile(r"^1[3-9]\d{9}$"),  # mobile
+    re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,5})?$"),  # landline with area code, optional extension
+    re.compile(r"^[2-9]\d{6,7}(-\d{1,5})?$"),  # local landline
+    re.compile(r"^(400|800)-?\d{3}-?\d{4}$"),  # service numbers
+    re.compile(r"^12345$"),  # the government hotline
+)
+
+
+def phone_problem(text: str) -> str | None:
+    """Why ``text`` does not look like a real Chinese telephone number; None when it does."""
+    compact = text.strip().replace(" ", "")
+    if compact.startswith("+86"):
+        compact = compact[3:].lstrip("-")
+    if any(p.match(compact) for p in _PHONE_PATTERNS):
+        return None
+    return "联系电话格式不正确，应为11位手机号或带区号的固定电话（如0571-87001234）"
+
+
+# --- months arithmetic -----------------------------------------------------------
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` plus whole months, clamped to the month's last day (1月31日 + 1 → 2月28/29日)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(start.day, last_day))

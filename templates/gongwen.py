@@ -1,0 +1,437 @@
+"""Building blocks for GB/T 9704-2012 templates: page, grid, styles, headers and footers.
+
+Every template under ``templates/`` is built from these by ``build.py`` so that the layout
+facts (A4, 37/35/28/26 mm margins, 22 lines a page, the official face names, the zh-CN
+language tag) are written in one place. The result is an ordinary .docx that a clerk can
+open and adjust in Word; docxtpl fills its ``{{ }}`` and ``{%p %}`` tags at render time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+# --- measures -------------------------------------------------------------------
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def mm(value: float) -> int:
+    return round(value * TWIPS_PER_MM)
+
+
+PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838  # A4 in twips
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
+HEADER_DISTANCE = mm(15)
+FOOTER_DISTANCE = mm(20)
+TYPE_AREA_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LINE_PITCH = 579  # twips: 22 lines fill the 225 mm type area
+BODY_SIZE = 16  # pt, 三号
+CHAR = BODY_SIZE * 20  # one body character in twips
+
+# The face names Chinese offices have installed (layout.md, "Font names").
+FONT_TITLE = "方正小标宋简体"
+FONT_BODY = "仿宋_GB2312"
+FONT_HEI = "黑体"
+FONT_KAI = "楷体_GB2312"
+FONT_SONG = "宋体"
+RED = "FF0000"
+
+# --- styles -----------------------------------------------------------------------
+
+
+def _fonts(face: str) -> str:
+    return f'<w:rFonts w:ascii="{face}" w:eastAsia="{face}" w:hAnsi="{face}" w:cs="{face}" w:hint="eastAsia"/>'
+
+
+def _lang() -> str:
+    return '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+
+
+def run_props(face: str, size: float, *, bold: bool = False, color: str | None = None, spacing: int = 0) -> str:
+    half_points = round(size * 2)
+    return (
+        "<w:rPr>"
+        + _fonts(face)
+        + ("<w:b/><w:bCs/>" if bold else "")
+        + (f'<w:color w:val="{color}"/>' if color else "")
+        + (f'<w:spacing w:val="{spacing}"/>' if spacing else "")
+        + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+        + _lang()
+        + "</w:rPr>"
+    )
+
+
+@dataclass(frozen=True)
+class Style:
+    """One paragraph style. ``ppr`` holds the inner XML of w:pPr (in schema order)."""
+
+    style_id: str
+    name: str
+    face: str = FONT_BODY
+    size: float = BODY_SIZE
+    bold: bool = False
+    color: str | None = None
+    ppr: str = ""
+    based_on: str = "Normal"
+    char_spacing: int = 0
+
+    def xml(self) -> str:
+        based = f'<w:basedOn w:val="{self.based_on}"/>' if self.based_on else ""
+        return (
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{self.style_id}">'
+            f'<w:name w:val="{self.name}"/>{based}<w:qFormat/>'
+            f"<w:pPr>{self.ppr}</w:pPr>"
+            + run_props(self.face, self.size, bold=self.bold, color=self.color, spacing=self.char_spacing)
+            + "</w:style>"
+        )
+
+
+def exact_line(twips: int = LINE_PITCH, before: int = 0, after: int = 0) -> str:
+    return f'<w:spacing w:before="{before}" w:after="{after}" w:line="{twips}" w:lineRule="exact"/>'
+
+
+INDENT_TWO_CHARS = f'<w:ind w:firstLineChars="200" w:firstLine="{2 * CHAR}"/>'
+NO_GRID = '<w:snapToGrid w:val="0"/>'
+
+
+def red_double_rule(kind: str) -> str:
+    """A red double line (GB/T 9704 letter format) as the top border of an empty paragraph.
+
+    ``thickThinSmallGap`` is thick over thin (under the letterhead), ``thinThickSmallGap`` thin
+    over thick (at the page foot). It is written on the paragraph itself, not on its style:
+    LibreOffice ignores borders that a header or footer paragraph inherits from a style.
+    """
+    return f'<w:pBdr><w:top w:val="{kind}" w:sz="24" w:space="0" w:color="{RED}"/></w:pBdr>'
+
+
+# Letter-format red double lines are 170 mm long: 7 mm beyond the 156 mm type area each side.
+RULE_OVERHANG = f'<w:ind w:left="-{mm(7)}" w:right="-{mm(7)}"/>'
+
+COMMON_STYLES: tuple[Style, ...] = (
+    Style("DocTitle", "公文标题", FONT_TITLE, 22, ppr=exact_line(mm(13)) + '<w:jc w:val="center"/>'),
+    Style("Addressee", "主送机关", ppr='<w:ind w:firstLine="0"/>'),
+    Style("BodyText", "公文正文", ppr=INDENT_TWO_CHARS),
+    Style("Heading1Gw", "一级标题", FONT_HEI, ppr='<w:keepNext/>' + INDENT_TWO_CHARS),
+    Style("Heading2Gw", "二级标题", FONT_KAI, ppr='<w:keepNext/>' + INDENT_TWO_CHARS),
+    Style(
+        "Signature",
+        "署名和成文日期",
+        # Sealed layout: the date ends four characters from the right, the unit is centred
+        # over the date (GB/T 9704 7.3.5.1). A centre tab stop does both for dates of 6–7.5 em.
+        ppr=f'<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="{TYPE_AREA_WIDTH - 4 * CHAR - round(3.5 * CHAR)}"/></w:tabs>'
+        '<w:jc w:val="left"/>',
+    ),
+    Style("SignatureLong", "署名（长）", ppr='<w:keepNext/><w:ind w:rightChars="200" w:right="640"/><w:jc w:val="right"/>'),
+    Style("Note", "附注", ppr="<w:keepNext/>" + INDENT_TWO_CHARS),
+    Style(
+        "Copies",
+        "抄送",
+        size=14,
+        ppr=exact_line(mm(8.5), before=mm(6)) + f'<w:ind w:left="{14 * 20}" w:right="{14 * 20}" w:hanging="0"/>',
+    ),
+    Style("ClassMark", "办理结果分类标识", FONT_HEI, 16, bold=True, ppr=exact_line(mm(8.5)) + NO_GRID + '<w:jc w:val="right"/>', based_on="Header"),
+    Style(
+        "IssuerMark",
+        "发文机关标志",
+        FONT_TITLE,
+        26,
+        color=RED,
+        ppr=exact_line(mm(12), before=mm(6.5)) + NO_GRID + '<w:jc w:val="center"/>',
+        based_on="Header",
+    ),
+    Style(
+        "LetterHeadRule",
+        "信函格式上红线",
+        size=1,
+        ppr=exact_line(mm(4)) + NO_GRID + RULE_OVERHANG,
+        based_on="Header",
+    ),
+    Style(
+        "IssuerMarkBlank",
+        "发文机关标志（公函纸留白）",
+        FONT_TITLE,
+        26,
+        ppr=exact_line(mm(12), before=mm(6.5), after=mm(4)) + NO_GRID,
+        based_on="Header",
+    ),
+    Style(
+        "DocNumber",
+        "发文字号",
+        ppr=exact_line(mm(8), before=mm(2)) + NO_GRID
+        + f'<w:tabs><w:tab w:val="right" w:pos="{TYPE_AREA_WIDTH - CHAR}"/></w:tabs>'
+        + '<w:jc w:val="right"/>',
+        based_on="Header",
+    ),
+    Style(
+        "DocNumberWithSigner",
+        "发文字号和签发人",
+        ppr=exact_line(mm(8), before=mm(2)) + NO_GRID
+        + f'<w:tabs><w:tab w:val="right" w:pos="{TYPE_AREA_WIDTH - CHAR}"/></w:tabs>'
+        + f'<w:ind w:left="{CHAR}"/><w:jc w:val="left"/>',
+        based_on="Header",
+    ),
+    Style(
+        "LetterFootRule",
+        "信函格式下红线",
+        size=1,
+        ppr=exact_line(20) + NO_GRID + RULE_OVERHANG,
+        based_on="Footer",
+    ),
+    Style(
+        "PageNumberOdd",
+        "页码（单页）",
+        FONT_SONG,
+        14,
+        ppr=exact_line(mm(6), after=mm(3)) + NO_GRID + f'<w:ind w:right="{14 * 20}"/><w:jc w:val="right"/>',
+        based_on="Footer",
+    ),
+    Style(
+        "PageNumberEven",
+        "页码（双页）",
+        FONT_SONG,
+        14,
+        ppr=exact_line(mm(6), after=mm(3)) + NO_GRID + f'<w:ind w:left="{14 * 20}"/><w:jc w:val="left"/>',
+        based_on="Footer",
+    ),
+    Style("TableText", "表格文字", size=14, ppr=exact_line(mm(8)) + NO_GRID + '<w:jc w:val="left"/>'),
+    Style("TableTextCenter", "表格文字（居中）", size=14, ppr=exact_line(mm(8)) + NO_GRID + '<w:jc w:val="center"/>'),
+)
+
+
+def styles_xml(extra: tuple[Style, ...] = ()) -> str:
+    defaults = (
+        "<w:docDefaults><w:rPrDefault>"
+        + run_props(FONT_BODY, BODY_SIZE)
+        + "</w:rPrDefault><w:pPrDefault><w:pPr>"
+        + '<w:jc w:val="both"/>'
+        + "</w:pPr></w:pPrDefault></w:docDefaults>"
+    )
+    base = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f"<w:pPr><w:widowControl/>{exact_line()}<w:jc w:val=\"both\"/></w:pPr>"
+        + run_props(FONT_BODY, BODY_SIZE)
+        + "</w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
+        '<w:tblPr><w:tblBorders>'
+        + "".join(f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders></w:tblPr></w:style>"
+        '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/>'
+        '<w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:snapToGrid w:val="0"/><w:jc w:val="center"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
+        '<w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:snapToGrid w:val="0"/><w:jc w:val="left"/></w:pPr></w:style>'
+    )
+    body = "".join(s.xml() for s in COMMON_STYLES + extra)
+    return f"<w:styles {nsdecls('w')}>{defaults}{base}{body}</w:styles>"
+
+
+# --- document assembly ---------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    text: str
+    face: str | None = None
+    bold: bool = False
+    size: float | None = None
+
+
+def paragraph_xml(style: str, *runs: Run | str, ppr: str = "") -> str:
+    parts = []
+    for run in runs:
+        run = Run(run) if isinstance(run, str) else run
+        props = run_props(run.face or FONT_BODY, run.size or BODY_SIZE, bold=run.bold) if (run.face or run.bold or run.size) else ""
+        if run.text == "\t":
+            parts.append(f"<w:r>{props}<w:tab/></w:r>")
+        else:
+            parts.append(f'<w:r>{props}<w:t xml:space="preserve">{escape(run.text)}</w:t></w:r>')
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{"".join(parts)}</w:p>'
+
+
+def tag(statement: str, style: str = "Normal") -> str:
+    """A docxtpl paragraph tag (``{%p ... %}``): the whole paragraph is replaced by the statement."""
+    return paragraph_xml(style, "{%p " + statement + " %}")
+
+
+def page_number_xml(style: str) -> str:
+    """`— 1 —`: the PAGE field between em dashes (GB/T 9704 7.5)."""
+    def r(inner: str) -> str:
+        return f"<w:r>{inner}</w:r>"
+
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+        + r('<w:t xml:space="preserve">— </w:t>')
+        + r('<w:fldChar w:fldCharType="begin"/>')
+        + r('<w:instrText xml:space="preserve"> PAGE </w:instrText>')
+        + r('<w:fldChar w:fldCharType="separate"/>')
+        + r("<w:t>1</w:t>")
+        + r('<w:fldChar w:fldCharType="end"/>')
+        + r('<w:t xml:space="preserve"> —</w:t>')
+        + "</w:p>"
+    )
+
+
+def blocks_xml() -> str:
+    """The generic body loop: kinds hand the template a list of blocks, each a heading or a paragraph.
+
+    A block is ``{"level": 1|2|0, "lead": str, "text": str}``; ``lead`` is set in bold before the text
+    (review opinions' lead phrases), level 1 is 黑体, level 2 楷体, level 0 body text.
+    """
+    return "".join(
+        (
+            tag("for block in body"),
+            tag("if block.level == 1"),
+            paragraph_xml("Heading1Gw", "{{ block.text }}"),
+            tag("elif block.level == 2"),
+            paragraph_xml("Heading2Gw", "{{ block.text }}"),
+            tag("else"),
+            paragraph_xml("BodyText", Run("{{ block.lead }}", FONT_BODY, bold=True), "{{ block.text }}"),
+            tag("endif"),
+            tag("endfor"),
+        )
+    )
+
+
+def signature_xml() -> str:
+    """Signing unit and date: centred over each other, date four characters from the right."""
+    return "".join(
+        (
+            paragraph_xml("Normal"),
+            tag("if signature_fits"),
+            paragraph_xml("Signature", "\t", "{{ signing_unit }}"),
+            paragraph_xml("Signature", "\t", "{{ signing_date }}"),
+            tag("else"),
+            paragraph_xml("SignatureLong", "{{ signing_unit }}"),
+            paragraph_xml("SignatureLong", "{{ signing_date }}"),
+            tag("endif"),
+        )
+    )
+
+
+@dataclass
+class Template:
+    """A one-section GB/T 9704 document: body XML plus the first-page header and footer."""
+
+    body: str
+    first_header: str = ""
+    first_footer: str = ""
+    page_numbers_on_first_page: bool = False
+    extra_styles: tuple[Style, ...] = ()
+    title: str = ""
+    core_keywords: list[str] = field(default_factory=list)
+
+    def build(self) -> bytes:
+        document = docx.Document()
+        document.part._styles_part._element = parse_xml(styles_xml(self.extra_styles))
+        _set_language(document)
+
+        body = document.element.body
+        sect_pr = body.sectPr
+        for child in list(body):
+            if child is not sect_pr:
+                body.remove(child)
+        for element in parse_xml(f"<w:body {nsdecls('w')}>{self.body}</w:body>"):
+            sect_pr.addprevious(element)
+
+        section = document.sections[0]
+        _page_setup(sect_pr)
+        section.different_first_page_header_footer = True
+        document.settings.odd_and_even_pages_header_footer = True
+        _fill(section.header, paragraph_xml("Header"))
+        _fill(section.even_page_header, paragraph_xml("Header"))
+        _fill(section.footer, page_number_xml("PageNumberOdd"))
+        _fill(section.even_page_footer, page_number_xml("PageNumberEven"))
+        _fill(section.first_page_header, self.first_header or paragraph_xml("Header"))
+        first_footer = self.first_footer or paragraph_xml("Footer")
+        if self.page_numbers_on_first_page:
+            first_footer = page_number_xml("PageNumberOdd")
+        _fill(section.first_page_footer, first_footer)
+
+        props = document.core_properties
+        props.title = self.title
+        props.author = "docgen"
+        props.language = "zh-CN"
+        props.keywords = " ".join(self.core_keywords)
+        props.revision = 1
+        props.created = props.modified = dt.datetime(2024, 1, 1)
+        props.last_modified_by = "docgen"
+
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return _reproducible_zip(buffer.getvalue())
+
+
+def _page_setup(sect_pr) -> None:
+    for tag_name in ("pgSz", "pgMar", "cols", "docGrid"):
+        for old in sect_pr.findall(f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag_name}"):
+            sect_pr.remove(old)
+    for element in parse_xml(
+        f"<w:sectPr {nsdecls('w')}>"
+        f'<w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/>'
+        f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" w:left="{MARGIN_LEFT}" '
+        f'w:header="{HEADER_DISTANCE}" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
+        '<w:cols w:space="425"/>'
+        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
+        "</w:sectPr>"
+    ):
+        sect_pr.append(element)
+
+
+def _fill(header_or_footer, xml: str) -> None:
+    element = header_or_footer._element
+    for child in list(element):
+        element.remove(child)
+    for paragraph in parse_xml(f"<w:hdr {nsdecls('w')}>{xml}</w:hdr>"):
+        element.append(paragraph)
+
+
+def _set_language(document) -> None:
+    settings = document.settings.element
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for old in settings.findall(f"{ns}themeFontLang"):
+        settings.remove(old)
+    settings.append(parse_xml(f'<w:themeFontLang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN"/>'))
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed timestamps so that building twice gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def write(path: Path, template: Template) -> None:
+    path.write_bytes(template.build())
+
+
+__all__ = [
+    "Run",
+    "Style",
+    "Template",
+    "blocks_xml",
+    "paragraph_xml",
+    "red_double_rule",
+    "signature_xml",
+    "tag",
+    "write",
+]
