@@ -172,3 +172,45 @@ def add_months(start: dt.date, months: int) -> dt.date:
     next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
     last_day = (next_month - dt.timedelta(days=1)).day
     return dt.date(year, month, min(start.day, last_day))
+
+
+# --- title lines -------------------------------------------------------------------
+
+# Where a title reads well when broken: before these ...
+_BREAK_BEFORE = ("第", "的答复", "的建议", "的提案", "的会办意见", "的审议意见", "办理情况", "关于")
+# ... and after these.
+_BREAK_AFTER = ("会议", "期间", "关于", "人大常委会", "建议", "提案")
+
+
+def title_lines(title: str, max_em: float = 19.5) -> list[str]:
+    """Break a title into lines no wider than ``max_em`` that do not split a word or a number.
+
+    GB/T 9704 asks that a multi-line title keep words whole and form a trapezoid or diamond;
+    this prefers breaks at phrase boundaries (before 第…号, after …会议) with lines of similar
+    width, the upper line not shorter than the lower.
+    """
+    if half_width_length(title) <= max_em:
+        return [title]
+    best: tuple[float, int] | None = None
+    for i in range(1, len(title)):
+        left, right = title[:i], title[i:]
+        if title[i - 1].isascii() and title[i].isascii() and title[i].isalnum():
+            continue  # inside a number or a Latin word
+        if left.count("《") > left.count("》"):
+            continue  # inside a book title
+        if right[0] in "，。、；：）》〕”’！？" or left[-1] in "（《〔“‘":
+            continue  # punctuation may not start or end a line there
+        w_left, w_right = half_width_length(left), half_width_length(right)
+        if w_left > max_em:
+            break
+        cost = abs(w_left - w_right)
+        if not (right.startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER)):
+            cost += 6
+        if w_left < w_right:
+            cost += 2
+        if best is None or cost < best[0]:
+            best = (cost, i)
+    if best is None:
+        return [title]
+    head, tail = title[: best[1]], title[best[1] :]
+    return [head, *title_lines(tail, max_em)]

@@ -65,7 +65,9 @@ def letter_body() -> str:
     return "".join(
         (
             paragraph_xml("Normal"),
-            paragraph_xml("DocTitle", "{{ title }}"),
+            tag("for line in title_lines"),
+            paragraph_xml("DocTitle", "{{ line }}"),
+            tag("endfor"),
             paragraph_xml("Normal"),
             paragraph_xml("Addressee", "{{ addressee }}"),
             blocks_xml(),

@@ -120,6 +120,9 @@ COMMON_STYLES: tuple[Style, ...] = (
     Style("DocTitle", "公文标题", FONT_TITLE, 22, ppr=exact_line(mm(13)) + '<w:jc w:val="center"/>'),
     Style("Addressee", "主送机关", ppr='<w:ind w:firstLine="0"/>'),
     Style("BodyText", "公文正文", ppr=INDENT_TWO_CHARS),
+    # The last body paragraph stays with the signature: no page may hold only unit and date.
+    Style("BodyTextKeep", "公文正文（与署名同页）", ppr="<w:keepNext/>" + INDENT_TWO_CHARS),
+    Style("BlankKeep", "空行（与下段同页）", ppr="<w:keepNext/>"),
     Style("Heading1Gw", "一级标题", FONT_HEI, ppr='<w:keepNext/>' + INDENT_TWO_CHARS),
     Style("Heading2Gw", "二级标题", FONT_KAI, ppr='<w:keepNext/>' + INDENT_TWO_CHARS),
     Style(
@@ -307,10 +310,14 @@ def blocks_xml() -> str:
 
 
 def signature_xml() -> str:
-    """Signing unit and date: centred over each other, date four characters from the right."""
+    """Closing line, then signing unit and date: centred over each other, date four characters
+    from the right (the sealed layout), kept on one page with the closing line."""
     return "".join(
         (
-            paragraph_xml("Normal"),
+            tag("if closing"),
+            paragraph_xml("BodyTextKeep", "{{ closing }}"),
+            tag("endif"),
+            paragraph_xml("BlankKeep"),
             tag("if signature_fits"),
             paragraph_xml("Signature", "\t", "{{ signing_unit }}"),
             paragraph_xml("Signature", "\t", "{{ signing_date }}"),

@@ -1,0 +1,50 @@
+"""What every document kind provides. The engine and the faces see kinds only through this."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ..engine import DocumentProperties
+from ..findings import Finding
+from ..profile import Profile
+
+CaseT = TypeVar("CaseT", bound=BaseModel)
+
+
+class DocumentKind(ABC, Generic[CaseT]):
+    """One kind of document: its case schema, its content rules, and how a case becomes a context."""
+
+    name: ClassVar[str]  # URL- and CLI-friendly: "reply-letter"
+    title: ClassVar[str]  # what users call it: "答复函"
+    description: ClassVar[str]  # one line, Chinese
+    model: ClassVar[type[BaseModel]]
+    template: ClassVar[str]  # file name under templates/
+
+    def parse(self, data: Any) -> CaseT:
+        """Validate ``data`` against the schema (raises pydantic.ValidationError)."""
+        return self.model.model_validate(data)  # type: ignore[return-value]
+
+    @abstractmethod
+    def check(self, case: CaseT, profile: Profile) -> list[Finding]:
+        """The content rules beyond the schema, as findings."""
+
+    @abstractmethod
+    def context(self, case: CaseT, profile: Profile) -> dict[str, Any]:
+        """The template context for a case that passed :meth:`check` without errors."""
+
+    @abstractmethod
+    def filename(self, case: CaseT) -> str:
+        """The download name, without extension, in Chinese."""
+
+    @abstractmethod
+    def properties(self, case: CaseT) -> DocumentProperties:
+        """Title, author, subject and keywords for the document's metadata."""
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.model.model_json_schema()
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "description": self.description}

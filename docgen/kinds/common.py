@@ -1,0 +1,133 @@
+"""Schema pieces and rules shared by the kinds that deal with one 建议 or 提案."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..findings import Finding, error, warning
+from ..formatting import chinese_number, document_number_problem, format_date, phone_problem
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Source = Literal["建议", "提案"]
+
+SUFFIX = {"建议": "代表", "提案": "委员"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SessionRef(Strict):
+    """The session the item was filed at: 市十五届人大三次会议 / 市政协十二届三次会议."""
+
+    level: Annotated[str, StringConstraints(pattern=r"^[\u4e00-\u9fff]{1,12}$")] = Field(
+        title="层级", description="行政层级或地名，如 市、区、县、西湖区", examples=["市"]
+    )
+    term: int = Field(ge=1, le=99, title="届次", description="第几届", examples=[15])
+    session: int = Field(ge=1, le=20, title="会议次数", description="第几次会议", examples=[3])
+
+    def name(self, source: str) -> str:
+        term, session = chinese_number(self.term), chinese_number(self.session)
+        if source == "提案":
+            return f"{self.level}政协{term}届{session}次会议"
+        return f"{self.level}{term}届人大{session}次会议"
+
+
+class Measure(Strict):
+    content: LongText = Field(title="措施内容")
+    deadline: dt.date | None = Field(None, title="完成时限", description="承诺完成的日期（B类必填）")
+
+
+class Contact(Strict):
+    name: Text = Field(title="联系人")
+    phone: Text = Field(title="联系电话")
+    leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
+
+
+def item_label(source: str, number: int) -> str:
+    return f"第{number}号{source}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text field split into paragraphs at line breaks; blank lines are dropped."""
+    return [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in a full stop (unless it already ends in closing punctuation)."""
+    text = text.rstrip()
+    return text if text.endswith(("。", "！", "？", "；", "：", "”", "）")) else text.rstrip("，、,;.") + "。"
+
+
+# --- shared rules ---------------------------------------------------------------------
+
+VAGUE_WORDS = ("尽快", "适时", "择机", "近期", "争取早日", "视情况", "条件成熟时", "有关部门研究")
+
+
+def check_measures(measures: list[Measure], path: str, replied_on: dt.date, *, dated: bool) -> list[Finding]:
+    """Commitments: with ``dated``, each needs a deadline; a deadline before the reply is odd; vague wording warns."""
+    findings = []
+    for i, measure in enumerate(measures):
+        here = f"{path}[{i}]"
+        if dated and measure.deadline is None:
+            findings.append(error(
+                "commitment.deadline_missing", f"{here}.deadline",
+                f"{here}.deadline：承诺事项必须写明具体完成时限（日期），不能只写“列入计划”",
+            ))
+        if measure.deadline is not None and measure.deadline < replied_on:
+            findings.append(warning(
+                "commitment.deadline_passed", f"{here}.deadline",
+                f"{here}.deadline：完成时限{format_date(measure.deadline)}早于答复日期{format_date(replied_on)}，"
+                "已完成的事项应写入答复正文",
+            ))
+        vague = next((w for w in VAGUE_WORDS if w in measure.content), None)
+        if vague:
+            findings.append(warning(
+                "commitment.vague", f"{here}.content",
+                f"{here}.content：措施表述含糊（“{vague}”），请写明具体做什么、何时完成",
+            ))
+    return findings
+
+
+def check_document_number(number: str | None, path: str = "document_number") -> list[Finding]:
+    if number is None:
+        return []
+    problem = document_number_problem(number)
+    return [error("document_number.format", path, f"{path}：{problem}")] if problem else []
+
+
+def check_phone(phone: str, path: str = "contact.phone") -> list[Finding]:
+    problem = phone_problem(phone)
+    return [error("contact.phone_format", path, f"{path}：{problem}（收到“{phone}”）")] if problem else []
+
+
+def check_person_names(source: str, names: list[tuple[str, str]]) -> list[Finding]:
+    """Names must be bare: the generator adds 代表/委员 by source, so a typed title is doubled or wrong."""
+    findings = []
+    wanted = SUFFIX[source]
+    for path, name in names:
+        for suffix in ("代表", "委员"):
+            if name.endswith(suffix):
+                why = (
+                    f"称谓“{suffix}”与来源不符：{source}的提出人称“{wanted}”"
+                    if suffix != wanted
+                    else f"称谓“{wanted}”由系统按来源自动添加，姓名中不要再写"
+                )
+                findings.append(error("addressee.suffix", path, f"{path}：{why}（收到“{name}”）"))
+    return findings
+
+
+def check_item_title(source: str, title: str, path: str = "item_title") -> list[Finding]:
+    other = "提案" if source == "建议" else "建议"
+    bare = title.strip("《》")
+    if bare.endswith(other):
+        return [error(
+            "item_title.source_mismatch", path,
+            f"{path}：标题以“{other}”结尾，但来源是“{source}”，请核对来源或标题",
+        )]
+    return []
