@@ -10,7 +10,6 @@ import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
 from .findings import findings_from_validation_error
+
+DEFAULT_PROFILE_PATH = Path(__file__).with_name("default_profile.toml")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _default_data() -> dict[str, Any]:
-    return tomllib.loads(resources.files("docgen").joinpath("default_profile.toml").read_text("utf-8"))
+    return tomllib.loads(DEFAULT_PROFILE_PATH.read_text("utf-8"))
 
 
 @cache

@@ -1,0 +1,17 @@
+# The two commands of the README: `make serve` and `make test`. Both set up first.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup serve test templates
+
+setup:
+	bash scripts/setup.sh
+
+serve: setup
+	.venv/bin/docgen serve --host $(HOST) --port $(PORT)
+
+test: setup
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+templates: setup
+	.venv/bin/python templates/build.py

@@ -1,0 +1,81 @@
+"""/api/v1: kinds, documents, validation; /openapi.json; /healthz."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from .. import service
+from ..kinds import all_kinds, get_kind
+from .openapi import openapi_document
+from .problems import ApiProblem
+
+bp = Blueprint("api", __name__)
+
+
+def _case_from_request() -> Any:
+    """The request body as JSON, or a problem saying exactly what is wrong with it."""
+    if not request.is_json:
+        raise ApiProblem(
+            415, "unsupported_media_type", "请求体格式不受支持",
+            f"请求体应为 JSON（Content-Type: application/json），收到“{request.mimetype or '无'}”",
+        )
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ApiProblem(400, "malformed_json", "JSON 无法解析", "请求体不是 UTF-8 编码的文本") from exc
+    except json.JSONDecodeError as exc:
+        raise ApiProblem(
+            400, "malformed_json", "JSON 无法解析", f"第{exc.lineno}行第{exc.colno}列：{exc.msg}"
+        ) from exc
+    except RecursionError as exc:
+        raise ApiProblem(400, "malformed_json", "JSON 无法解析", "JSON 嵌套过深") from exc
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """attachment with an ASCII fallback name and the Chinese name in RFC 6266 ``filename*``."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify({"status": "ok", "kinds": [k.name for k in all_kinds()]})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/api/v1/kinds")
+def list_kinds() -> Response:
+    return jsonify({"kinds": [{**k.describe(), "schema": k.json_schema()} for k in all_kinds()]})
+
+
+@bp.get("/api/v1/kinds/<kind>")
+def show_kind(kind: str) -> Response:
+    found = get_kind(kind)
+    return jsonify({**found.describe(), "schema": found.json_schema()})
+
+
+@bp.post("/api/v1/documents/<kind>/validate")
+def validate(kind: str) -> Response:
+    get_kind(kind)
+    result = service.check(kind, _case_from_request(), current_app.config["PROFILE"])
+    return jsonify(result.to_dict())
+
+
+@bp.post("/api/v1/documents/<kind>")
+def render(kind: str) -> Response:
+    get_kind(kind)
+    document = service.render(kind, _case_from_request(), current_app.config["PROFILE"])
+    response = Response(document.content, mimetype=document.media_type)
+    response.headers["Content-Disposition"] = content_disposition(document.filename, f"{kind}.docx")
+    warnings = [f.code for f in document.findings]
+    if warnings:
+        response.headers["X-Docgen-Warnings"] = ",".join(warnings)
+    return response

@@ -1,0 +1,146 @@
+"""The OpenAPI 3.1 description of the HTTP face, generated from the registered kinds."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from .. import __name__ as package_name
+from ..kinds import all_kinds
+from ..service import DOCX_MEDIA_TYPE
+from .problems import PROBLEM_MEDIA_TYPE
+
+REF = "#/components/schemas/{model}"
+
+FINDING = {
+    "type": "object",
+    "required": ["code", "severity", "path", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "稳定的机器可读代码，如 commitment.deadline_missing"},
+        "severity": {"type": "string", "enum": ["error", "warning"], "description": "error 阻止生成，warning 不阻止"},
+        "path": {"type": "string", "description": "出问题的字段路径，如 points[0].measures[1].deadline"},
+        "message": {"type": "string", "description": "中文说明"},
+    },
+}
+
+PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status", "code", "detail", "findings"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {
+            "type": "string",
+            "description": "invalid_case, malformed_json, unsupported_media_type, unknown_kind, not_found, "
+            "method_not_allowed, payload_too_large, internal_error …",
+        },
+        "detail": {"type": "string"},
+        "findings": {"type": "array", "items": {"$ref": REF.format(model="Finding")}},
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": REF.format(model="Problem")}}}}
+
+
+def _kind_paths(name: str, title: str, schema_ref: str) -> dict[str, Any]:
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+    errors = {
+        "400": _problem("JSON 无法解析"),
+        "413": _problem("请求体过大"),
+        "415": _problem("请求体不是 JSON"),
+    }
+    return {
+        f"/api/v1/documents/{name}": {
+            "post": {
+                "operationId": f"render_{name.replace('-', '_')}",
+                "summary": f"生成{title}（.docx）",
+                "requestBody": body,
+                "responses": {
+                    "200": {
+                        "description": f"{title}文书；Content-Disposition 带中文文件名，X-Docgen-Warnings 列出警告代码",
+                        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "422": _problem("案件数据未通过检查，findings 列出每处问题"),
+                    **errors,
+                },
+            }
+        },
+        f"/api/v1/documents/{name}/validate": {
+            "post": {
+                "operationId": f"validate_{name.replace('-', '_')}",
+                "summary": f"检查{title}案件数据",
+                "requestBody": body,
+                "responses": {
+                    "200": {
+                        "description": "检查结果",
+                        "content": {"application/json": {"schema": {"$ref": REF.format(model="ValidationReport")}}},
+                    },
+                    **errors,
+                },
+            }
+        },
+    }
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    kinds = all_kinds()
+    refs, defs = models_json_schema([(k.model, "validation") for k in kinds], ref_template=REF)
+    schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+    schemas["Finding"] = FINDING
+    schemas["Problem"] = PROBLEM
+    schemas["ValidationReport"] = {
+        "type": "object",
+        "required": ["ok", "findings"],
+        "properties": {"ok": {"type": "boolean"}, "findings": {"type": "array", "items": {"$ref": REF.format(model="Finding")}}},
+    }
+    kind_info = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "schema": {"type": "object", "description": "该类型案件数据的 JSON Schema"},
+        },
+    }
+    paths: dict[str, Any] = {
+        "/healthz": {"get": {"operationId": "healthz", "summary": "健康检查", "responses": {"200": {"description": "服务正常"}}}},
+        "/api/v1/kinds": {
+            "get": {
+                "operationId": "list_kinds",
+                "summary": "文书类型及其 JSON Schema",
+                "responses": {
+                    "200": {
+                        "description": "全部文书类型",
+                        "content": {"application/json": {"schema": {"type": "object", "properties": {"kinds": {"type": "array", "items": kind_info}}}}},
+                    }
+                },
+            }
+        },
+    }
+    for kind in kinds:
+        paths.update(_kind_paths(kind.name, kind.title, refs[(kind.model, "validation")]["$ref"]))
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "docgen",
+            "version": _version(),
+            "description": "人大代表建议、政协委员提案办理文书生成服务（GB/T 9704-2012 格式）。",
+        },
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package_name)
+    except PackageNotFoundError:
+        return "0"

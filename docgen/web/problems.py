@@ -1,0 +1,68 @@
+"""Errors as RFC 9457 problem details (application/problem+json), each with a stable ``code``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DocgenError, InvalidCase, UnknownKind
+from ..findings import Finding
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: ("bad_request", "请求有误"),
+    404: ("not_found", "找不到请求的资源"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("payload_too_large", "请求体过大"),
+    415: ("unsupported_media_type", "请求体格式不受支持"),
+}
+
+
+class ApiProblem(Exception):
+    """Raised by views to answer with a problem document."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str, findings: list[Finding] | None = None):
+        super().__init__(detail)
+        self.status, self.code, self.title, self.detail = status, code, title, detail
+        self.findings = findings or []
+
+
+def problem_response(problem: ApiProblem) -> Response:
+    body = {
+        "type": f"urn:docgen:problem:{problem.code}",
+        "title": problem.title,
+        "status": problem.status,
+        "code": problem.code,
+        "detail": problem.detail,
+        "findings": [f.to_dict() for f in problem.findings],
+    }
+    return Response(json.dumps(body, ensure_ascii=False), status=problem.status, mimetype=PROBLEM_MEDIA_TYPE)
+
+
+def from_docgen_error(exc: DocgenError) -> ApiProblem:
+    if isinstance(exc, InvalidCase):
+        return ApiProblem(422, exc.code, "案件数据未通过检查", exc.message, exc.findings)
+    if isinstance(exc, UnknownKind):
+        return ApiProblem(404, exc.code, "不支持的文书类型", exc.message)
+    log.error("docgen error: %s", exc.message)
+    return ApiProblem(500, exc.code, "服务配置有误", exc.message)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(ApiProblem, problem_response)
+    app.register_error_handler(DocgenError, lambda exc: problem_response(from_docgen_error(exc)))
+
+    @app.errorhandler(HTTPException)
+    def http_problem(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        code, title = _HTTP_CODES.get(status, ("http_error", "请求无法处理"))
+        return problem_response(ApiProblem(status, code, title, title))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error")
+        return problem_response(ApiProblem(500, "internal_error", "服务内部错误", "服务内部错误，请联系管理员"))
