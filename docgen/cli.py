@@ -1,4 +1,4 @@
-"""The command line face: ``docgen render | validate | kinds | serve``.
+"""The command line face: ``docgen render | validate | kinds | schema | serve``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input.
@@ -18,7 +18,7 @@ import click
 from . import service
 from .errors import DocgenError, InvalidCase
 from .findings import Finding, Severity
-from .kinds import all_kinds
+from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
 
 EXIT_FINDINGS = 1
@@ -99,6 +99,13 @@ def kinds() -> None:
     """列出支持的文书类型。"""
     for kind in all_kinds():
         click.echo(f"{kind.name}\t{kind.title}\t{kind.description}")
+
+
+@main.command()
+@click.argument("kind", type=KIND_NAMES)
+def schema(kind: str) -> None:
+    """输出文书类型的 JSON Schema。"""
+    click.echo(json.dumps(get_kind(kind).json_schema(), ensure_ascii=False, indent=2))
 
 
 @main.command()

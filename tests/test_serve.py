@@ -1,0 +1,46 @@
+"""`docgen serve` starts a real server (waitress) with the embedded defaults and answers."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import SAMPLES, open_docx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_docgen_serve_answers_health_and_renders_a_letter():
+    port = free_port()
+    docgen_script = Path(sys.executable).with_name("docgen")
+    server = subprocess.Popen([str(docgen_script), "serve", "--port", str(port)], stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+                    health = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not start")
+        assert health["status"] == "ok" and "reply-letter" in health["kinds"]
+
+        body = (SAMPLES / "reply-letter" / "a-suggestion-school-crossing.json").read_bytes()
+        request = urllib.request.Request(
+            f"{base}/api/v1/documents/reply-letter", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+            assert open_docx(r.read()).paragraphs
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
