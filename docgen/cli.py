@@ -1,7 +1,7 @@
 """The command line face: ``docgen render | validate | kinds | schema | serve``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
-2 bad usage or unreadable input.
+2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import service
+from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
 from .errors import DocgenError, InvalidCase
 from .findings import Finding, Severity
 from .kinds import all_kinds, get_kind
@@ -23,8 +24,18 @@ from .profile import Profile, load_profile
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_CONVERSION = 3
 
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+
+
+class ConversionProblem(click.ClickException):
+    """PDF conversion could not be done here (exit code 3)."""
+
+    exit_code = EXIT_CONVERSION
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"docgen：{self.message}", err=True)
 
 
 class UsageProblem(click.ClickException):
@@ -53,6 +64,8 @@ def read_case(path: str) -> Any:
         text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8-sig")
     except FileNotFoundError as exc:
         raise UsageProblem(f"找不到案件文件：{path}") from exc
+    except IsADirectoryError as exc:
+        raise UsageProblem(f"案件文件应为 JSON 文件，{path} 是目录") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageProblem(f"无法读取案件文件 {name}：{exc}") from exc
     try:
@@ -61,6 +74,8 @@ def read_case(path: str) -> Any:
         raise UsageProblem(f"{name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from exc
     except RecursionError as exc:
         raise UsageProblem(f"{name} 的 JSON 嵌套过深") from exc
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
+        raise UsageProblem(f"{name} 中有无法处理的数值：{str(exc)[:100]}") from exc
 
 
 def echo_findings(findings: list[Finding]) -> None:
@@ -110,7 +125,7 @@ def schema(kind: str) -> None:
 
 @main.command()
 @click.argument("kind", type=KIND_NAMES)
-@click.argument("case", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("case")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
 @click.pass_context
 def validate(ctx: click.Context, kind: str, case: str, as_json: bool) -> None:
@@ -127,23 +142,32 @@ def validate(ctx: click.Context, kind: str, case: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("kind", type=KIND_NAMES)
-@click.argument("case", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出文件（.docx）")
+@click.argument("case")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出文件（.docx 或 .pdf）")
+@click.option("--draft", is_flag=True, help="PDF 每页加“草稿”水印")
 @click.pass_context
-def render(ctx: click.Context, kind: str, case: str, output: str) -> None:
-    """生成文书。有错误时不生成文件并以退出码 1 结束。"""
+def render(ctx: click.Context, kind: str, case: str, output: str, draft: bool) -> None:
+    """生成文书（.docx 或 .pdf）。有错误时不生成文件并以退出码 1 结束。"""
     target = Path(output)
-    if target.suffix.lower() != ".docx":
-        raise UsageProblem(f"不支持的输出格式“{target.suffix or '（无扩展名）'}”，请使用 .docx")
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        raise UsageProblem(f"不支持的输出格式“{target.suffix or '（无扩展名）'}”，请使用 .docx 或 .pdf")
     if not target.parent.is_dir():
         raise UsageProblem(f"输出目录不存在：{target.parent}")
     profile = _profile(ctx)
+    data = read_case(case)
     try:
-        document = service.render(kind, read_case(case), profile)
+        if fmt == "pdf":
+            with ConverterPool(PoolSettings(workers=1)) as pool:
+                document = service.render(kind, data, profile, fmt="pdf", converter=pool, draft=draft)
+        else:
+            document = service.render(kind, data, profile)
     except InvalidCase as exc:
         echo_findings(exc.findings)
         click.echo(f"未生成文书：{exc.message}", err=True)
         ctx.exit(EXIT_FINDINGS)
+    except (ConverterUnavailable, ConversionTimeout, ConversionFailed) as exc:
+        raise ConversionProblem(exc.message) from exc
     except DocgenError as exc:
         raise UsageProblem(exc.message) from exc
     echo_findings(document.findings)
@@ -158,16 +182,27 @@ def render(ctx: click.Context, kind: str, case: str, output: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数")
+@click.option("--workers", default=os.cpu_count() or 2, show_default=True, type=click.IntRange(1, 32),
+              envvar="DOCGEN_PDF_WORKERS", help="LibreOffice 转换进程数")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """启动 HTTP 服务（waitress）。"""
+def serve(ctx: click.Context, host: str, port: int, threads: int, workers: int) -> None:
+    """启动 HTTP 服务（waitress），并启动 PDF 转换进程池。"""
     from waitress import serve as waitress_serve
 
     from .web import create_app
 
-    app = create_app({"PROFILE": _profile(ctx)})
+    pool = ConverterPool(PoolSettings(workers=workers))
+    try:
+        pool.start()
+        click.echo(f"PDF 转换进程池已启动（{workers} 个 LibreOffice 进程）", err=True)
+    except ConverterUnavailable as exc:
+        click.echo(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。", err=True)
+    app = create_app({"PROFILE": _profile(ctx), "CONVERTER": pool})
     click.echo(f"docgen 服务已启动：http://{host}:{port}/  （API 说明：/openapi.json）", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="docgen")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="docgen")
+    finally:
+        pool.stop()
 
 
 if __name__ == "__main__":

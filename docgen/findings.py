@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any, Iterable
@@ -80,6 +81,7 @@ _SCHEMA_MESSAGES: dict[str, tuple[str, str]] = {
     "literal_error": ("schema.choice", "取值不在允许范围内"),
     "enum": ("schema.choice", "取值不在允许范围内"),
     "value_error": ("schema.value", "取值不正确"),
+    "string_unicode": ("schema.text", "包含无法识别的字符（如孤立的 Unicode 代理字符）"),
 }
 
 
@@ -96,6 +98,8 @@ def findings_from_validation_error(exc: ValidationError) -> list[Finding]:
                 message += f"，至少 {ctx['min_length']} 项"
         elif err["type"] in ("string_too_long", "too_long") and "max_length" in ctx:
             message += f"，最多 {ctx['max_length']} 个"
+        elif err["type"].startswith(("greater", "less")) and isinstance(next(iter(ctx.values()), None), dt.date):
+            message = f"日期超出合理范围（界限：{next(iter(ctx.values()))}）"
         elif err["type"].startswith(("greater", "less")):
             bound = next(iter(ctx.values()), None)
             if bound is not None:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from .engine import render_docx
+from . import pdf
+from .engine import DocumentProperties, render_docx
 from .errors import InvalidCase
 from .findings import Finding, findings_from_validation_error, has_errors
 from .kinds import get_kind
 from .profile import Profile, load_profile
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+Format = Literal["docx", "pdf"]
+
+
+class Converter(Protocol):
+    """Turns .docx bytes into PDF bytes (docgen.converter.ConverterPool is one)."""
+
+    def convert(self, docx: bytes) -> bytes: ...
 
 
 @dataclass
@@ -49,12 +58,44 @@ def check(kind_name: str, data: Any, profile: Profile | None = None) -> CheckRes
     return CheckResult(kind.name, kind.check(case, profile), case)
 
 
-def render(kind_name: str, data: Any, profile: Profile | None = None) -> RenderedDocument:
-    """Render a case to .docx. Raises :class:`InvalidCase` when any finding is an error."""
+def render(
+    kind_name: str,
+    data: Any,
+    profile: Profile | None = None,
+    *,
+    fmt: Format = "docx",
+    converter: Converter | None = None,
+    draft: bool = False,
+) -> RenderedDocument:
+    """Render a case to .docx, or to PDF through ``converter``. Raises :class:`InvalidCase`
+    when any finding is an error. ``draft`` lays the 草稿 watermark across every PDF page."""
     profile = profile or load_profile()
     result = check(kind_name, data, profile)
     if not result.ok or result.case is None:
         raise InvalidCase(kind_name, result.findings)
     kind = get_kind(kind_name)
-    content = render_docx(kind.template, kind.context(result.case, profile), kind.properties(result.case))
-    return RenderedDocument(content, f"{kind.filename(result.case)}.docx", DOCX_MEDIA_TYPE, result.findings)
+    properties = kind.properties(result.case)
+    content = render_docx(kind.template, kind.context(result.case, profile), properties)
+    name = kind.filename(result.case)
+    if fmt == "docx":
+        return RenderedDocument(content, f"{name}.docx", DOCX_MEDIA_TYPE, result.findings)
+    if converter is None:
+        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
+    content = to_pdf(content, properties, converter, draft=draft)
+    return RenderedDocument(content, f"{name}.pdf", pdf.PDF_MEDIA_TYPE, result.findings)
+
+
+def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:
+    """Convert a rendered .docx and finish the PDF: metadata, and the watermark for drafts."""
+    watermark = draft_watermark(converter) if draft else None
+    return pdf.finish(converter.convert(docx), properties, watermark=watermark)
+
+
+_watermarks: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+
+
+def draft_watermark(converter: Converter) -> bytes:
+    """The one-page 草稿 stamp, converted once per converter from templates/draft-watermark.docx."""
+    if converter not in _watermarks:
+        _watermarks[converter] = converter.convert(render_docx("draft-watermark.docx", {}))
+    return _watermarks[converter]

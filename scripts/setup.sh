@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils)
+APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

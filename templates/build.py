@@ -90,6 +90,13 @@ TEMPLATES: dict[str, Template] = {
         title="答复函",
         core_keywords=["docgen", "reply-letter"],
     ),
+    # One page with 草稿 on the first line; docgen.pdf lays it diagonally under every page.
+    "draft-watermark.docx": Template(
+        body=paragraph_xml("Watermark", "草稿"),
+        page_numbers=False,
+        title="草稿水印",
+        core_keywords=["docgen", "watermark"],
+    ),
 }
 
 

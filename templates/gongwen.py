@@ -205,6 +205,14 @@ COMMON_STYLES: tuple[Style, ...] = (
         ppr=exact_line(mm(6), after=mm(3)) + NO_GRID + f'<w:ind w:left="{14 * 20}"/><w:jc w:val="left"/>',
         based_on="Footer",
     ),
+    Style(
+        "Watermark",
+        "草稿水印",
+        FONT_TITLE,
+        160,
+        color="D9D9D9",
+        ppr=exact_line(160 * 20) + NO_GRID + '<w:jc w:val="center"/>',
+    ),
     Style("TableText", "表格文字", size=14, ppr=exact_line(mm(8)) + NO_GRID + '<w:jc w:val="left"/>'),
     Style("TableTextCenter", "表格文字（居中）", size=14, ppr=exact_line(mm(8)) + NO_GRID + '<w:jc w:val="center"/>'),
 )
@@ -337,6 +345,7 @@ class Template:
     first_header: str = ""
     first_footer: str = ""
     page_numbers_on_first_page: bool = False
+    page_numbers: bool = True
     extra_styles: tuple[Style, ...] = ()
     title: str = ""
     core_keywords: list[str] = field(default_factory=list)
@@ -360,8 +369,9 @@ class Template:
         document.settings.odd_and_even_pages_header_footer = True
         _fill(section.header, paragraph_xml("Header"))
         _fill(section.even_page_header, paragraph_xml("Header"))
-        _fill(section.footer, page_number_xml("PageNumberOdd"))
-        _fill(section.even_page_footer, page_number_xml("PageNumberEven"))
+        numbered = self.page_numbers
+        _fill(section.footer, page_number_xml("PageNumberOdd") if numbered else paragraph_xml("Footer"))
+        _fill(section.even_page_footer, page_number_xml("PageNumberEven") if numbered else paragraph_xml("Footer"))
         _fill(section.first_page_header, self.first_header or paragraph_xml("Header"))
         first_footer = self.first_footer or paragraph_xml("Footer")
         if self.page_numbers_on_first_page:

@@ -17,6 +17,10 @@ Source = Literal["建议", "提案"]
 
 SUFFIX = {"建议": "代表", "提案": "委员"}
 
+# Dates of this paperwork fall in a plausible window; outside it they are typing errors, and
+# deadline arithmetic stays far from the calendar's edges.
+Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -40,7 +44,7 @@ class SessionRef(Strict):
 
 class Measure(Strict):
     content: LongText = Field(title="措施内容")
-    deadline: dt.date | None = Field(None, title="完成时限", description="承诺完成的日期（B类必填）")
+    deadline: Date | None = Field(None, title="完成时限", description="承诺完成的日期（B类必填）")
 
 
 class Contact(Strict):

@@ -21,6 +21,7 @@ from .base import DocumentKind
 from .common import (
     SUFFIX,
     Contact,
+    Date,
     LongText,
     Measure,
     SessionRef,
@@ -69,8 +70,8 @@ class ReplyLetterCase(Strict):
     reason: LongText | None = Field(None, title="原因说明", description="C类（ABCD方案中的D类）必填：暂不能解决或留作参考的原因")
     closing: Text | None = Field(None, title="结束语", description="不填则使用默认致谢语")
     contact: Contact = Field(title="联系方式")
-    assigned_on: dt.date = Field(title="交办日期")
-    replied_on: dt.date = Field(title="答复日期")
+    assigned_on: Date = Field(title="交办日期")
+    replied_on: Date = Field(title="答复日期")
     complex: bool = Field(False, title="情况复杂", description="复杂事项的办理期限为6个月（可配置）")
     disclosure: Literal["主动公开", "依申请公开", "不予公开"] = Field("主动公开", title="公开属性")
     signer: Text | None = Field(None, title="签发人")

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
 from ..kinds import all_kinds, get_kind
+from ..pdf import PDF_MEDIA_TYPE
 from .openapi import openapi_document
 from .problems import ApiProblem
 
@@ -34,6 +35,8 @@ def _case_from_request() -> Any:
         ) from exc
     except RecursionError as exc:
         raise ApiProblem(400, "malformed_json", "JSON 无法解析", "JSON 嵌套过深") from exc
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
+        raise ApiProblem(400, "malformed_json", "JSON 无法解析", f"JSON 中有无法处理的数值：{str(exc)[:100]}") from exc
 
 
 def content_disposition(filename: str, fallback: str) -> str:
@@ -43,7 +46,9 @@ def content_disposition(filename: str, fallback: str) -> str:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return jsonify({"status": "ok", "kinds": [k.name for k in all_kinds()]})
+    converter = current_app.config["CONVERTER"]
+    pdf = converter.status() if hasattr(converter, "status") else {"started": True}
+    return jsonify({"status": "ok", "kinds": [k.name for k in all_kinds()], "pdf": pdf})
 
 
 @bp.get("/openapi.json")
@@ -69,12 +74,35 @@ def validate(kind: str) -> Response:
     return jsonify(result.to_dict())
 
 
+def _requested_format() -> service.Format:
+    """``?format=docx|pdf``; without it, ``Accept: application/pdf`` asks for PDF."""
+    requested = request.args.get("format")
+    if requested is None:
+        best = request.accept_mimetypes.best_match([service.DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE])
+        return "pdf" if best == PDF_MEDIA_TYPE and request.accept_mimetypes[PDF_MEDIA_TYPE] else "docx"
+    if requested not in ("docx", "pdf"):
+        raise ApiProblem(400, "unsupported_format", "不支持的输出格式", f"format 应为 docx 或 pdf，收到“{requested}”")
+    return requested  # type: ignore[return-value]
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
 @bp.post("/api/v1/documents/<kind>")
 def render(kind: str) -> Response:
     get_kind(kind)
-    document = service.render(kind, _case_from_request(), current_app.config["PROFILE"])
+    fmt = _requested_format()
+    document = service.render(
+        kind,
+        _case_from_request(),
+        current_app.config["PROFILE"],
+        fmt=fmt,
+        converter=current_app.config["CONVERTER"],
+        draft=_flag("draft"),
+    )
     response = Response(document.content, mimetype=document.media_type)
-    response.headers["Content-Disposition"] = content_disposition(document.filename, f"{kind}.docx")
+    response.headers["Content-Disposition"] = content_disposition(document.filename, f"{kind}.{fmt}")
     warnings = [f.code for f in document.findings]
     if warnings:
         response.headers["X-Docgen-Warnings"] = ",".join(warnings)

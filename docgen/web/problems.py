@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
+from ..converter import ConversionFailed, ConversionTimeout, ConverterUnavailable
 from ..errors import DocgenError, InvalidCase, UnknownKind
 from ..findings import Finding
 
@@ -48,6 +49,12 @@ def from_docgen_error(exc: DocgenError) -> ApiProblem:
         return ApiProblem(422, exc.code, "案件数据未通过检查", exc.message, exc.findings)
     if isinstance(exc, UnknownKind):
         return ApiProblem(404, exc.code, "不支持的文书类型", exc.message)
+    if isinstance(exc, ConverterUnavailable):
+        return ApiProblem(503, exc.code, "PDF 转换不可用", exc.message)
+    if isinstance(exc, ConversionTimeout):
+        return ApiProblem(504, exc.code, "PDF 转换超时", exc.message)
+    if isinstance(exc, ConversionFailed):
+        return ApiProblem(502, exc.code, "PDF 转换失败", exc.message)
     log.error("docgen error: %s", exc.message)
     return ApiProblem(500, exc.code, "服务配置有误", exc.message)
 
@@ -60,7 +67,11 @@ def register(app: Flask) -> None:
     def http_problem(exc: HTTPException) -> Response:
         status = exc.code or 500
         code, title = _HTTP_CODES.get(status, ("http_error", "请求无法处理"))
-        return problem_response(ApiProblem(status, code, title, title))
+        response = problem_response(ApiProblem(status, code, title, title))
+        for name, value in exc.get_headers():
+            if name.lower() == "allow":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
