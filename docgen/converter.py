@@ -156,16 +156,13 @@ class Worker:
         return result.data
 
     def stop(self) -> None:
+        """Kill LibreOffice and its unoserver at once: workers hold no state worth a clean exit."""
         if self.process is not None and self.process.poll() is None:
             try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.process.wait(timeout=5)
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=10)
         shutil.rmtree(self.home, ignore_errors=True)
 
     @property
@@ -180,7 +177,7 @@ class ConverterPool:
         self.settings = settings or PoolSettings()
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._workers: list[Worker] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._started = False
         self._stopping = threading.Event()
         self._counter = 0
@@ -202,9 +199,9 @@ class ConverterPool:
             if any(failures):
                 for w in workers:
                     w.stop()
+                self._workers.clear()
                 raise next(f for f in failures if f)
             for w in workers:
-                self._workers.append(w)
                 self._idle.put(w)
             self._started = True
             self._stopping.clear()
@@ -212,13 +209,13 @@ class ConverterPool:
             self._monitor.start()
 
     def stop(self) -> None:
+        self._stopping.set()
         with self._lock:
-            self._stopping.set()
-            for w in self._workers:
-                w.stop()
-            self._workers.clear()
+            workers, self._workers = list(self._workers), []
             self._idle = queue.Queue()
             self._started = False
+        for w in workers:
+            w.stop()
 
     def __enter__(self) -> ConverterPool:
         self.start()
@@ -232,72 +229,95 @@ class ConverterPool:
         return self._started
 
     def _new_worker(self) -> Worker:
-        self._counter += 1
-        return Worker(self.settings, self._counter)
+        with self._lock:
+            self._counter += 1
+            worker = Worker(self.settings, self._counter)
+            self._workers.append(worker)
+        return worker
 
-    def _replace(self, worker: Worker) -> Worker:
+    def _retire(self, worker: Worker, *, failed: bool) -> None:
+        """Stop ``worker`` and start its successor in the background; the successor joins the
+        idle queue when it is ready, so callers never wait for LibreOffice to boot."""
+        if failed:
+            self.replaced += 1
         worker.stop()
-        fresh = self._new_worker()
-        fresh.start()
         with self._lock:
             if worker in self._workers:
-                self._workers[self._workers.index(worker)] = fresh
-            else:
-                self._workers.append(fresh)
-        return fresh
+                self._workers.remove(worker)
+        threading.Thread(target=self._start_successor, name="docgen-pool-replace", daemon=True).start()
+
+    def _start_successor(self) -> None:
+        if self._stopping.is_set():
+            return
+        fresh = self._new_worker()
+        try:
+            fresh.start()
+        except DocgenError:
+            if not self._stopping.is_set():  # a pool being stopped kills its starting workers
+                log.exception("could not start a replacement LibreOffice worker")
+            with self._lock:
+                if fresh in self._workers:
+                    self._workers.remove(fresh)
+            fresh.stop()
+            return
+        if self._stopping.is_set():
+            fresh.stop()
+        else:
+            self._idle.put(fresh)
 
     def _watch(self) -> None:
-        """Health check: idle workers that stopped answering are replaced in the background."""
+        """Health check: idle workers that stopped answering are replaced, missing ones restarted."""
         while not self._stopping.wait(self.settings.health_interval):
             for _ in range(self._idle.qsize()):
                 try:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     break
-                if not worker.ping():
+                if worker.ping():
+                    self._idle.put(worker)
+                else:
                     log.warning("LibreOffice worker %d failed its health check; replacing it", worker.number)
-                    try:
-                        worker = self._replace(worker)
-                        self.replaced += 1
-                    except DocgenError:
-                        log.exception("could not replace worker")
-                        continue
-                self._idle.put(worker)
+                    self._retire(worker, failed=True)
+            with self._lock:
+                missing = self.settings.workers - len(self._workers)
+            for _ in range(missing):
+                threading.Thread(target=self._start_successor, daemon=True).start()
 
     # --- work -------------------------------------------------------------------------
+
+    def _checkout(self) -> Worker:
+        try:
+            return self._idle.get(timeout=self.settings.start_timeout + self.settings.timeout)
+        except queue.Empty as exc:
+            raise ConversionTimeout("PDF 转换繁忙，等待空闲转换进程超时，请稍后重试") from exc
 
     def convert(self, docx: bytes) -> bytes:
         """Convert one document; a worker that dies or hangs is replaced and the document retried once."""
         self.start()
-        try:
-            worker: Worker | None = self._idle.get(timeout=self.settings.timeout * 2)
-        except queue.Empty as exc:
-            raise ConversionTimeout("PDF 转换繁忙，等待空闲转换进程超时，请稍后重试") from exc
-        try:
-            for attempt in (1, 2):
-                try:
-                    pdf = worker.convert(docx)
-                except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
-                    hung = isinstance(exc, TimeoutError)
-                    log.warning("worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "failed", attempt, exc)
-                    stale, worker = worker, None
-                    worker = self._replace(stale)
-                    self.replaced += 1
-                    if attempt == 1:
-                        continue
-                    if hung:
-                        raise ConversionTimeout(f"PDF 转换超过 {self.settings.timeout:.0f} 秒未完成") from exc
-                    raise ConversionFailed("LibreOffice 转换进程异常退出，PDF 未生成") from exc
-                except xmlrpc.client.Fault as exc:
-                    raise ConversionFailed(f"LibreOffice 无法转换该文档：{exc.faultString[-200:]}") from exc
-                if worker.documents >= self.settings.max_documents:
-                    stale, worker = worker, None
-                    worker = self._replace(stale)
-                return pdf
-            raise AssertionError("unreachable")
-        finally:
-            if worker is not None and self._started:
+        for attempt in (1, 2):
+            worker = self._checkout()
+            try:
+                pdf = worker.convert(docx)
+            except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+                hung = isinstance(exc, TimeoutError)
+                log.warning("worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "failed", attempt, exc)
+                self._retire(worker, failed=True)
+                if attempt == 1:
+                    continue
+                if hung:
+                    raise ConversionTimeout(f"PDF 转换超过 {self.settings.timeout:g} 秒未完成") from exc
+                raise ConversionFailed("LibreOffice 转换进程异常退出，PDF 未生成") from exc
+            except BaseException as exc:
                 self._idle.put(worker)
+                if isinstance(exc, xmlrpc.client.Fault):
+                    raise ConversionFailed(f"LibreOffice 无法转换该文档：{exc.faultString[-200:]}") from exc
+                raise
+            if worker.documents >= self.settings.max_documents:
+                self._retire(worker, failed=False)
+            else:
+                self._idle.put(worker)
+            return pdf
+        raise AssertionError("unreachable")
 
     def status(self) -> dict[str, object]:
         return {

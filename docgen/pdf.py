@@ -78,7 +78,7 @@ def merge(pdfs: Iterable[bytes], outline: Iterable[str] | None = None) -> bytes:
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(pdf)))
         if titles is not None and index < len(titles):
-            writer.add_outline_item(titles[index], start)
+            writer.add_outline_item(title=titles[index], page_number=start)
     writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
     out = io.BytesIO()
     writer.write(out)

@@ -1,24 +1,21 @@
-"""Shared fixtures: the samples, their rendered documents, the Flask app, LibreOffice."""
+"""Shared fixtures: the samples, their rendered documents, the Flask app, the LibreOffice pool."""
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 
 import docgen
+from docgen.converter import ConverterPool, PoolSettings
 from docgen.profile import Profile, load_profile
 from docgen.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-FONTCONFIG = ROOT / "fonts" / "fonts.conf"
 
 
 def sample_profile(case_path: Path) -> Profile:
@@ -65,34 +62,23 @@ def client(app):
     return app.test_client()
 
 
-def soffice() -> str:
-    path = shutil.which("soffice") or shutil.which("libreoffice")
-    if path is None:
-        pytest.fail("LibreOffice (soffice) is not installed: run `make test`, which installs it")
-    return path
+@pytest.fixture(scope="session")
+def pool():
+    """A warm LibreOffice pool shared by the PDF tests (the product's own converter)."""
+    with ConverterPool(PoolSettings(workers=2, timeout=60)) as started:
+        yield started
 
 
-def convert_with_libreoffice(docx_files: list[Path], outdir: Path, profile_dir: Path) -> dict[str, Path]:
-    """Convert .docx files to PDF with the real LibreOffice, fonts mapped by fonts/fonts.conf."""
-    env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}
-    subprocess.run(
-        [
-            soffice(), "--headless", "--norestore", "--nolockcheck",
-            f"-env:UserInstallation={profile_dir.as_uri()}",
-            "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files),
-        ],
-        check=True, env=env, capture_output=True, timeout=300,
-    )
-    return {p.stem: outdir / f"{p.stem}.pdf" for p in docx_files}
+def render_pdf_sample(kind: str, path: Path, pool: ConverterPool) -> bytes:
+    return docgen.render(kind, load_case(path), sample_profile(path), fmt="pdf", converter=pool).content
 
 
 @pytest.fixture(scope="session")
-def reply_letter_pdfs(reply_letters, tmp_path_factory) -> dict[str, Path]:
-    """Every valid reply-letter sample converted to PDF by LibreOffice (one soffice run)."""
-    work = tmp_path_factory.mktemp("lo")
-    files = []
-    for stem, data in reply_letters.items():
-        path = work / f"{stem}.docx"
-        path.write_bytes(data)
-        files.append(path)
-    return convert_with_libreoffice(files, work, tmp_path_factory.mktemp("lo-profile"))
+def reply_letter_pdfs(pool, tmp_path_factory) -> dict[str, Path]:
+    """Every valid reply-letter sample rendered to PDF through the pool, by file stem."""
+    work = tmp_path_factory.mktemp("pdf")
+    out = {}
+    for sample in valid_samples("reply-letter"):
+        out[sample.stem] = work / f"{sample.stem}.pdf"
+        out[sample.stem].write_bytes(render_pdf_sample("reply-letter", sample, pool))
+    return out
