@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,19 @@ def template_dir() -> Path:
     return Path(configured) if configured else Path(__file__).resolve().parent.parent / "templates"
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+class _TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, compiling each distinct template part once.
+
+    docxtpl hands Jinja the same preprocessed XML on every render of a template; compiling it
+    again each time would be most of the render's cost.
+    """
+
+    @lru_cache(maxsize=128)
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+        return super().from_string(source, globals, template_class)
+
+
+_ENVIRONMENT = _TemplateEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
 def render_docx(template_name: str, context: Mapping[str, Any], properties: DocumentProperties | None = None) -> bytes:
@@ -69,7 +81,7 @@ def render_docx(template_name: str, context: Mapping[str, Any], properties: Docu
     if not path.is_file():
         raise TemplateMissing(f"找不到模板文件 {path}")
     template = DocxTemplate(path)
-    template.render(_clean(dict(context)), jinja_env=_environment(), autoescape=True)
+    template.render(_clean(dict(context)), jinja_env=_ENVIRONMENT, autoescape=True)
     if properties is not None:
         core = template.docx.core_properties
         core.title = clean_text(properties.title)

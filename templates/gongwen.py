@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
+from lxml import etree
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
@@ -424,16 +425,46 @@ def _set_language(document) -> None:
     settings.append(parse_xml(f'<w:themeFontLang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN"/>'))
 
 
+# Parts of python-docx's default package that the templates do not use. Dropping them keeps
+# every rendered document small and quick to write, read and convert.
+UNUSED_PARTS = (
+    "word/stylesWithEffects.xml",
+    "word/webSettings.xml",
+    "word/numbering.xml",
+    "docProps/thumbnail.jpeg",
+    "customXml/",
+)
+
+
+def _unused(name: str) -> bool:
+    return any(name == part or (part.endswith("/") and name.startswith(part)) for part in UNUSED_PARTS)
+
+
+def _drop_references(name: str, data: bytes) -> bytes:
+    """Remove relationships and content-type overrides that point at dropped parts."""
+    if not (name.endswith(".rels") or name == "[Content_Types].xml"):
+        return data
+    root = etree.fromstring(data)
+    for element in list(root):
+        target = element.get("Target") or element.get("PartName") or ""
+        if _unused(target.lstrip("/").removeprefix("../")) or _unused("word/" + target):
+            root.remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _reproducible_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps so that building twice gives the same bytes."""
+    """Rewrite the package without unused parts and with fixed timestamps, so that building
+    twice gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            if _unused(info.filename) or info.filename.startswith("customXml"):
+                continue
             fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, _drop_references(info.filename, source.read(info.filename)))
     return out.getvalue()
 
 
