@@ -1,23 +1,21 @@
 #!/usr/bin/env bash
-# Regenerate the README's pictures: render samples, convert with LibreOffice, rasterise page 1..n.
+# Regenerate the README's pictures: render samples to PDF with docgen (warm LibreOffice pool,
+# fonts mapped by fonts/fonts.conf), then rasterise the pages with pdftoppm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-render() {  # kind sample [config]
-  local kind=$1 sample=$2 stem
+pdf() {  # kind sample [extra docgen render options]
+  local kind=$1 sample=$2; shift 2
+  local stem config
   stem=$(basename "$sample" .json)
-  local config="${sample%.json}.toml"
-  if [ -f "$config" ]; then
-    .venv/bin/docgen --config "$config" render "$kind" "$sample" -o "$work/$stem.docx"
-  else
-    .venv/bin/docgen render "$kind" "$sample" -o "$work/$stem.docx"
-  fi
+  config="${sample%.json}.toml"
+  if [ -f "$config" ]; then set -- --config "$config" render "$kind" "$sample" "$@"; else set -- render "$kind" "$sample" "$@"; fi
+  .venv/bin/docgen "$@" -o "$work/$stem.pdf"
 }
-render reply-letter samples/reply-letter/b-suggestion-elevators.json
-render reply-letter samples/reply-letter/c-proposal-metro-line.json
-FONTCONFIG_FILE="$PWD/fonts/fonts.conf" soffice --headless --norestore \
-  "-env:UserInstallation=file://$work/profile" --convert-to pdf --outdir "$work" "$work"/*.docx >/dev/null
+pdf reply-letter samples/reply-letter/b-suggestion-elevators.json
+pdf reply-letter samples/reply-letter/a-suggestion-bus-shelter.json --draft
 pdftoppm -r 60 -png "$work/b-suggestion-elevators.pdf" docs/images/reply-letter-b
-pdftoppm -r 60 -png -f 1 -l 1 "$work/c-proposal-metro-line.pdf" docs/images/reply-letter-c
+pdftoppm -r 60 -png "$work/a-suggestion-bus-shelter.pdf" docs/images/reply-letter-draft
+rm -f docs/images/reply-letter-c-1.png
 ls -la docs/images
