@@ -156,8 +156,8 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
                 "reply_date.before_assignment", "replied_on",
                 f"replied_on：答复日期{format_date(case.replied_on)}早于交办日期{format_date(case.assigned_on)}",
             )]
-        months = profile.deadlines.complex_reply_months if case.complex else profile.deadlines.reply_months
-        deadline = reply_deadline(case, profile)
+        months = reply_period_months(case, profile)
+        deadline = add_months(case.assigned_on, months)
         if case.replied_on > deadline:
             days = (case.replied_on - deadline).days
             return [warning(
@@ -207,9 +207,9 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
 # --- content pieces (module level so other kinds and tests can use them) -----------------
 
 
-def reply_deadline(case: ReplyLetterCase, profile: Profile) -> dt.date:
-    months = profile.deadlines.complex_reply_months if case.complex else profile.deadlines.reply_months
-    return add_months(case.assigned_on, months)
+def reply_period_months(case: ReplyLetterCase, profile: Profile) -> int:
+    """Months allowed for the reply: 3 after assignment, 6 for complex items (configurable)."""
+    return profile.deadlines.complex_reply_months if case.complex else profile.deadlines.reply_months
 
 
 def document_title(case: ReplyLetterCase) -> str:

@@ -9,6 +9,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __name__ as package_name
 from ..kinds import all_kinds
+from ..pdf import PDF_MEDIA_TYPE
 from ..service import DOCX_MEDIA_TYPE
 from .problems import PROBLEM_MEDIA_TYPE
 
@@ -54,18 +55,29 @@ def _kind_paths(name: str, title: str, schema_ref: str) -> dict[str, Any]:
         "413": _problem("请求体过大"),
         "415": _problem("请求体不是 JSON"),
     }
+    binary = {"schema": {"type": "string", "format": "binary"}}
     return {
         f"/api/v1/documents/{name}": {
             "post": {
                 "operationId": f"render_{name.replace('-', '_')}",
-                "summary": f"生成{title}（.docx）",
+                "summary": f"生成{title}（.docx 或 PDF）",
+                "parameters": [
+                    {"name": "format", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"},
+                     "description": "输出格式；不填时 Accept: application/pdf 也表示 PDF"},
+                    {"name": "draft", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+                     "description": "PDF 每页加“草稿”水印"},
+                ],
                 "requestBody": body,
                 "responses": {
                     "200": {
                         "description": f"{title}文书；Content-Disposition 带中文文件名，X-Docgen-Warnings 列出警告代码",
-                        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                        "content": {DOCX_MEDIA_TYPE: binary, PDF_MEDIA_TYPE: binary},
                     },
                     "422": _problem("案件数据未通过检查，findings 列出每处问题"),
+                    "502": _problem("LibreOffice 无法转换该文档"),
+                    "503": _problem("PDF 转换不可用（未安装 LibreOffice）"),
+                    "504": _problem("PDF 转换超时"),
                     **errors,
                 },
             }
