@@ -56,6 +56,8 @@ class DeadlineSettings(_Section):
     reply_months: int = Field(3, ge=1, le=12)
     complex_reply_months: int = Field(6, ge=1, le=12)
     co_handling_months: int = Field(1, ge=1, le=6)
+    survey_return_days: int = Field(15, ge=1, le=90)
+    review_report_months: int = Field(2, ge=1, le=6)
 
 
 class CopySettings(_Section):

@@ -3,107 +3,33 @@
     python templates/build.py          # rewrite the templates
     python templates/build.py --check  # exit 1 if a committed template is out of date
 
+Each ``tpl_*.py`` module beside this script defines ``TEMPLATES``: file name → Template.
 The output is byte-for-byte reproducible, so the committed templates can be checked in CI.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from gongwen import (  # noqa: E402
-    FONT_KAI,
-    Run,
-    Template,
-    blocks_xml,
-    paragraph_xml,
-    red_double_rule,
-    signature_xml,
-    tag,
-)
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gongwen import Template  # noqa: E402
 
 
-def letter_head() -> str:
-    """First-page header of the letter format: class mark, red letterhead (or blank space for
-    pre-printed 公函纸), then the document number and optional signer."""
-    return "".join(
-        (
-            paragraph_xml("ClassMark", "{{ class_mark }}"),
-            tag("if letterhead"),
-            paragraph_xml("IssuerMark", "{{ issuer }}"),
-            paragraph_xml("LetterHeadRule", ppr=red_double_rule("thickThinSmallGap")),
-            tag("else"),
-            paragraph_xml("IssuerMarkBlank"),
-            tag("endif"),
-            tag("if signer"),
-            paragraph_xml("DocNumberWithSigner", "{{ document_number }}", "\t", "签发人：", Run("{{ signer }}", FONT_KAI)),
-            tag("else"),
-            paragraph_xml("DocNumber", "{{ document_number }}"),
-            tag("endif"),
-        )
-    )
-
-
-def letter_foot() -> str:
-    """First-page footer of the letter format: the lower red double line, no page number."""
-    return "".join(
-        (
-            paragraph_xml("Footer"),
-            tag("if letterhead"),
-            paragraph_xml("LetterFootRule", ppr=red_double_rule("thinThickSmallGap")),
-            tag("endif"),
-        )
-    )
-
-
-def letter_body() -> str:
-    """Title, addressee, body blocks, signature, notes, copies — shared by letter-format kinds."""
-    return "".join(
-        (
-            paragraph_xml("Normal"),
-            tag("for line in title_lines"),
-            paragraph_xml("DocTitle", "{{ line }}"),
-            tag("endfor"),
-            paragraph_xml("Normal"),
-            paragraph_xml("Addressee", "{{ addressee }}"),
-            blocks_xml(),
-            signature_xml(),
-            tag("for note in notes"),
-            paragraph_xml("Note", "{{ note }}"),
-            tag("endfor"),
-            tag("if copies"),
-            paragraph_xml("Copies", "抄送：{{ copies }}。"),
-            tag("endif"),
-        )
-    )
-
-
-TEMPLATES: dict[str, Template] = {
-    "reply-letter.docx": Template(
-        body=letter_body(),
-        first_header=letter_head(),
-        first_footer=letter_foot(),
-        title="答复函",
-        core_keywords=["docgen", "reply-letter"],
-    ),
-    # One page with 草稿 on the first line; docgen.pdf lays it diagonally under every page.
-    "draft-watermark.docx": Template(
-        body=paragraph_xml("Watermark", "草稿"),
-        page_numbers=False,
-        title="草稿水印",
-        core_keywords=["docgen", "watermark"],
-    ),
-}
+def all_templates() -> dict[str, Template]:
+    templates: dict[str, Template] = {}
+    for module_path in sorted(HERE.glob("tpl_*.py")):
+        templates.update(importlib.import_module(module_path.stem).TEMPLATES)
+    return templates
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
-    for name, template in TEMPLATES.items():
+    for name, template in all_templates().items():
         path = HERE / name
         data = template.build()
         if check:

@@ -472,7 +472,68 @@ def write(path: Path, template: Template) -> None:
     path.write_bytes(template.build())
 
 
+# --- the letter format (信函格式), shared by the kinds that go out as letters ----------------
+
+
+def letter_head() -> str:
+    """First-page header of the letter format: class mark, red letterhead (or blank space for
+    pre-printed 公函纸), then the document number and optional signer."""
+    return "".join(
+        (
+            paragraph_xml("ClassMark", "{{ class_mark }}"),
+            tag("if letterhead"),
+            paragraph_xml("IssuerMark", "{{ issuer }}"),
+            paragraph_xml("LetterHeadRule", ppr=red_double_rule("thickThinSmallGap")),
+            tag("else"),
+            paragraph_xml("IssuerMarkBlank"),
+            tag("endif"),
+            tag("if signer"),
+            paragraph_xml("DocNumberWithSigner", "{{ document_number }}", "\t", "签发人：", Run("{{ signer }}", FONT_KAI)),
+            tag("else"),
+            paragraph_xml("DocNumber", "{{ document_number }}"),
+            tag("endif"),
+        )
+    )
+
+
+def letter_foot() -> str:
+    """First-page footer of the letter format: the lower red double line, no page number."""
+    return "".join(
+        (
+            paragraph_xml("Footer"),
+            tag("if letterhead"),
+            paragraph_xml("LetterFootRule", ppr=red_double_rule("thinThickSmallGap")),
+            tag("endif"),
+        )
+    )
+
+
+def letter_body() -> str:
+    """Title, addressee, body blocks, signature, notes, copies — shared by letter-format kinds."""
+    return "".join(
+        (
+            paragraph_xml("Normal"),
+            tag("for line in title_lines"),
+            paragraph_xml("DocTitle", "{{ line }}"),
+            tag("endfor"),
+            paragraph_xml("Normal"),
+            paragraph_xml("Addressee", "{{ addressee }}"),
+            blocks_xml(),
+            signature_xml(),
+            tag("for note in notes"),
+            paragraph_xml("Note", "{{ note }}"),
+            tag("endfor"),
+            tag("if copies"),
+            paragraph_xml("Copies", "抄送：{{ copies }}。"),
+            tag("endif"),
+        )
+    )
+
+
 __all__ = [
+    "letter_body",
+    "letter_foot",
+    "letter_head",
     "Run",
     "Style",
     "Template",

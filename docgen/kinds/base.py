@@ -22,6 +22,7 @@ class DocumentKind(ABC, Generic[CaseT]):
     description: ClassVar[str]  # one line, Chinese
     model: ClassVar[type[BaseModel]]
     template: ClassVar[str]  # file name under templates/
+    order: ClassVar[int] = 100  # position in listings (kinds, the web page)
 
     def parse(self, data: Any) -> CaseT:
         """Validate ``data`` against the schema (raises pydantic.ValidationError)."""

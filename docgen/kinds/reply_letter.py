@@ -86,6 +86,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
     description = "主办单位答复人大代表建议或政协委员提案的函，含办理结果分类标识"
     model = ReplyLetterCase
     template = "reply-letter.docx"
+    order = 10
 
     # --- rules ---------------------------------------------------------------------
 
@@ -293,3 +294,6 @@ def copy_recipients(case: ReplyLetterCase, profile: Profile) -> list[str]:
         recipients.append(profile.copies.government_office.format(level=level))
     recipients += [c.unit for c in case.co_handlers]
     return recipients
+
+
+KIND = ReplyLetter()
