@@ -1,4 +1,4 @@
-"""The command line face: ``docgen render | validate | kinds | schema | serve``.
+"""The command line face: ``docgen render | validate | summary | stats | kinds | schema | serve``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -17,7 +17,7 @@ import click
 
 from . import service
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
-from .errors import DocgenError, InvalidCase
+from .errors import CaseRejected, DocgenError, InvalidCase
 from .findings import Finding, Severity
 from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
@@ -148,14 +148,23 @@ def validate(ctx: click.Context, kind: str, case: str, as_json: bool) -> None:
 @click.pass_context
 def render(ctx: click.Context, kind: str, case: str, output: str, draft: bool) -> None:
     """生成文书（.docx 或 .pdf）。有错误时不生成文件并以退出码 1 结束。"""
+    target = _output_path(output)
+    render_to(ctx, kind, read_case(case), target, draft)
+
+
+def _output_path(output: str) -> Path:
     target = Path(output)
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("docx", "pdf"):
+    if target.suffix.lower() not in (".docx", ".pdf"):
         raise UsageProblem(f"不支持的输出格式“{target.suffix or '（无扩展名）'}”，请使用 .docx 或 .pdf")
     if not target.parent.is_dir():
         raise UsageProblem(f"输出目录不存在：{target.parent}")
+    return target
+
+
+def render_to(ctx: click.Context, kind: str, data: Any, target: Path, draft: bool) -> None:
+    """Render ``data`` as ``kind`` into ``target`` (.docx or .pdf by extension), atomically."""
+    fmt = target.suffix.lower().lstrip(".")
     profile = _profile(ctx)
-    data = read_case(case)
     try:
         if fmt == "pdf":
             with ConverterPool(PoolSettings(workers=1)) as pool:
@@ -176,6 +185,66 @@ def render(ctx: click.Context, kind: str, case: str, output: str, draft: bool) -
     except OSError as exc:
         raise UsageProblem(f"无法写入 {target}：{exc.strerror or exc}") from exc
     click.echo(f"已生成 {target}", err=True)
+
+
+def read_ledger_arg(path: str) -> tuple[str, bytes]:
+    try:
+        return Path(path).name, Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise UsageProblem(f"找不到台账文件：{path}") from exc
+    except IsADirectoryError as exc:
+        raise UsageProblem(f"台账应为文件，{path} 是目录") from exc
+    except OSError as exc:
+        raise UsageProblem(f"无法读取台账文件 {path}：{exc.strerror or exc}") from exc
+
+
+@main.command()
+@click.argument("ledger")
+@click.option("--unit", required=True, help="单位名称")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="年度")
+@click.option("--sections", "sections_file", help="正文各部分（JSON 文件：[{key, title, text}, …]）")
+@click.option("--self-reference", default="我单位", show_default=True, help="正文中的自称，如“我局”")
+@click.option("--issued-on", help="成文日期 YYYY-MM-DD（默认当天）")
+@click.option("-o", "--output", required=True, help="输出文件（.docx 或 .pdf）")
+@click.option("--draft", is_flag=True, help="PDF 每页加“草稿”水印")
+@click.pass_context
+def summary(ctx: click.Context, ledger: str, unit: str, year: int, sections_file: str | None,
+            self_reference: str, issued_on: str | None, output: str, draft: bool) -> None:
+    """根据台账（.xlsx/.csv/.json）生成年度办理工作总结。"""
+    target = _output_path(output)
+    data: dict[str, Any] = {"unit": unit, "year": year, "self_reference": self_reference,
+                            "sections": read_case(sections_file) if sections_file else []}
+    if issued_on:
+        data["issued_on"] = issued_on
+    try:
+        data = get_kind("annual-summary").attach(data, "ledger", *read_ledger_arg(ledger))
+    except CaseRejected as exc:
+        echo_findings(exc.findings)
+        ctx.exit(EXIT_FINDINGS)
+    render_to(ctx, "annual-summary", data, target, draft)
+
+
+@main.command()
+@click.argument("ledger")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_context
+def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
+    """统计台账：办结率、按时办结率、面商率、满意率、公开率等。"""
+    report = service.ledger_report(read_ledger_arg(ledger), _profile(ctx))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        echo_findings(report.findings)
+        if report.figures is not None:
+            f = report.figures
+            click.echo(f"承办总数\t{f.total}件（建议{f.by_source['建议']}件，提案{f.by_source['提案']}件）")
+            click.echo(f"主办/会办\t{f.main}件 / {f.co}件；重点件{f.key_items}件")
+            click.echo("办理结果\t" + "，".join(f"{k}类{v}件（{f.class_share[k].text}）" for k, v in f.by_class.items()))
+            for label, ratio in (("办结率", f.completion), ("按时办结率", f.on_time), ("面商率", f.face_to_face),
+                                 ("办理态度满意率", f.attitude), ("办理结果满意率", f.result), ("公开率", f.published)):
+                click.echo(f"{label}\t{ratio.text}（{ratio.numerator}/{ratio.denominator}）")
+            click.echo("类别\t" + "，".join(f"{t}{n}件" for t, n in f.by_topic))
+    ctx.exit(0 if report.ok else EXIT_FINDINGS)
 
 
 @main.command()

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -34,13 +35,24 @@ def clean_text(value: str) -> str:
     return _LINE_BREAKS.sub(" ", _NOT_XML.sub("", value))
 
 
-def _clean(value: Any) -> Any:
+@dataclass(frozen=True)
+class Picture:
+    """An image (PNG bytes) to place in the document at ``width_mm``."""
+
+    data: bytes
+    width_mm: float
+
+
+def _prepare(value: Any, template: DocxTemplate) -> Any:
+    """Clean every string; turn every :class:`Picture` into an inline image of ``template``."""
+    if isinstance(value, Picture):
+        return InlineImage(template, io.BytesIO(value.data), width=Mm(value.width_mm))
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, Mapping):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: _prepare(v, template) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [_prepare(v, template) for v in value]
     return value
 
 
@@ -81,7 +93,7 @@ def render_docx(template_name: str, context: Mapping[str, Any], properties: Docu
     if not path.is_file():
         raise TemplateMissing(f"找不到模板文件 {path}")
     template = DocxTemplate(path)
-    template.render(_clean(dict(context)), jinja_env=_ENVIRONMENT, autoescape=True)
+    template.render(_prepare(dict(context), template), jinja_env=_ENVIRONMENT, autoescape=True)
     if properties is not None:
         core = template.docx.core_properties
         core.title = clean_text(properties.title)

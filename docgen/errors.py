@@ -39,5 +39,19 @@ class InvalidCase(DocgenError):
         self.findings = findings
 
 
+class CaseRejected(DocgenError):
+    """A kind refused the case while parsing it (e.g. an unreadable ledger); ``findings`` say why."""
+
+    code = "invalid_case"
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(findings[0].message if findings else "案件数据无法读取")
+        self.findings = findings
+
+
+class UploadRefused(DocgenError):
+    code = "upload_refused"
+
+
 class TemplateMissing(DocgenError):
     code = "template_missing"

@@ -7,6 +7,7 @@ Dates and numbers go through Babel's zh_CN locale data; the things Babel does no
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -179,38 +180,73 @@ def add_months(start: dt.date, months: int) -> dt.date:
 # Where a title reads well when broken: before these ...
 _BREAK_BEFORE = ("第", "的答复", "的建议", "的提案", "的会办意见", "的审议意见", "办理情况", "关于")
 # ... and after these.
-_BREAK_AFTER = ("会议", "期间", "关于", "人大常委会", "建议", "提案")
+_BREAK_AFTER = ("会议", "期间", "关于", "人大常委会", "建议", "提案", "年度", "局", "委员会")
 
 
 def title_lines(title: str, max_em: float = 19.5) -> list[str]:
     """Break a title into lines no wider than ``max_em`` that do not split a word or a number.
 
-    GB/T 9704 asks that a multi-line title keep words whole and form a trapezoid or diamond;
-    this prefers breaks at phrase boundaries (before 第…号, after …会议) with lines of similar
-    width, the upper line not shorter than the lower.
+    GB/T 9704 asks that a multi-line title keep words whole and form a trapezoid or diamond:
+    this uses as few lines as fit, balances their widths, and prefers breaks at phrase
+    boundaries (before 第…号, after …会议 or 年度), the upper line not shorter than the lower.
     """
-    if half_width_length(title) <= max_em:
+    total = half_width_length(title)
+    if total <= max_em:
         return [title]
-    best: tuple[float, int] | None = None
-    for i in range(1, len(title)):
-        left, right = title[:i], title[i:]
-        if title[i - 1].isascii() and title[i].isascii() and title[i].isalnum():
-            continue  # inside a number or a Latin word
-        if left.count("《") > left.count("》"):
-            continue  # inside a book title
-        if right[0] in "，。、；：）》〕”’！？" or left[-1] in "（《〔“‘":
-            continue  # punctuation may not start or end a line there
-        w_left, w_right = half_width_length(left), half_width_length(right)
-        if w_left > max_em:
-            break
-        cost = abs(w_left - w_right)
-        if not (right.startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER)):
-            cost += 6
-        if w_left < w_right:
-            cost += 2
-        if best is None or cost < best[0]:
-            best = (cost, i)
-    if best is None:
+    breaks = [i for i in range(1, len(title)) if _may_break(title, i)]
+    fewest = math.ceil(total / max_em)
+    options = [found for count in range(fewest, fewest + 3) if (found := _balanced(title, breaks, count, max_em))]
+    if not options:
         return [title]
-    head, tail = title[: best[1]], title[best[1] :]
-    return [head, *title_lines(tail, max_em)]
+    # One more line costs less than a break inside a phrase.
+    cost, lines = min(options, key=lambda option: option[0] + 30 * len(option[1]))
+    return lines
+
+
+def _may_break(title: str, i: int) -> bool:
+    left, right = title[:i], title[i:]
+    if title[i - 1].isascii() and title[i].isascii() and title[i].isalnum():
+        return False  # inside a number or a Latin word
+    if left.count("《") > left.count("》"):
+        return False  # inside a book title
+    return not (right[0] in "，。、；：）》〕”’！？" or left[-1] in "（《〔“‘")
+
+
+def _balanced(title: str, breaks: list[int], count: int, max_em: float) -> tuple[float, list[str]] | None:
+    """The best split into ``count`` lines (dynamic programming over allowed breaks)."""
+    target = half_width_length(title) / count
+    points = [0, *breaks, len(title)]
+
+    def cost(a: int, b: int) -> float | None:
+        width = half_width_length(title[a:b])
+        if width > max_em:
+            return None
+        penalty = (width - target) ** 2
+        if b < len(title) and not (title[b:].startswith(_BREAK_BEFORE) or title[:b].endswith(_BREAK_AFTER)):
+            penalty += 36  # a break inside a phrase
+        return penalty
+
+    # best[(k, j)]: cheapest way to set title[:points[j]] as k lines.
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+    for k in range(1, count + 1):
+        for j in range(1, len(points)):
+            options = []
+            for i in range(j):
+                if (k - 1, i) not in best:
+                    continue
+                c = cost(points[i], points[j])
+                if c is not None:
+                    options.append((best[(k - 1, i)][0] + c, i))
+            if options:
+                best[(k, j)] = min(options)
+    end = len(points) - 1
+    if (count, end) not in best:
+        return None
+    cuts, k, j = [], count, end
+    while k > 0:
+        i = best[(k, j)][1]
+        cuts.append((points[i], points[j]))
+        k, j = k - 1, i
+    lines = [title[a:b] for a, b in reversed(cuts)]
+    upper_shorter = sum(2 for a, b in zip(lines, lines[1:]) if half_width_length(a) < half_width_length(b) - 1)
+    return best[(count, end)][0] + upper_shorter, lines

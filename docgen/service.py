@@ -10,7 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import pdf
 from .engine import DocumentProperties, render_docx
-from .errors import InvalidCase
+from .errors import CaseRejected, InvalidCase
+from .figures import Figures, compute
+from .kinds.annual_summary import ALL_CLASS_LETTERS, class_findings
+from .ledger import LedgerUnreadable, load_ledger
 from .findings import Finding, findings_from_validation_error, has_errors
 from .kinds import get_kind
 from .profile import Profile, load_profile
@@ -55,6 +58,8 @@ def check(kind_name: str, data: Any, profile: Profile | None = None) -> CheckRes
         case = kind.parse(data)
     except ValidationError as exc:
         return CheckResult(kind.name, findings_from_validation_error(exc))
+    except CaseRejected as exc:
+        return CheckResult(kind.name, exc.findings)
     return CheckResult(kind.name, kind.check(case, profile), case)
 
 
@@ -83,6 +88,34 @@ def render(
         raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
     content = to_pdf(content, properties, converter, draft=draft)
     return RenderedDocument(content, f"{name}.pdf", pdf.PDF_MEDIA_TYPE, result.findings)
+
+
+@dataclass
+class LedgerReport:
+    figures: Figures | None
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return self.figures is not None and not has_errors(self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "figures": self.figures.to_dict() if self.figures is not None else None,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile | None = None) -> LedgerReport:
+    """The figures of a ledger given as records or as (filename, content), with its findings."""
+    profile = profile or load_profile()
+    try:
+        ledger = load_ledger(source, ALL_CLASS_LETTERS)
+    except LedgerUnreadable as exc:
+        return LedgerReport(None, exc.findings)
+    findings = ledger.findings + class_findings(ledger, profile)
+    return LedgerReport(compute(ledger.rows, profile), findings)
 
 
 def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:

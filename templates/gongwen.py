@@ -297,7 +297,7 @@ def page_number_xml(style: str) -> str:
     )
 
 
-def blocks_xml() -> str:
+def blocks_xml(items: str = "body") -> str:
     """The generic body loop: kinds hand the template a list of blocks, each a heading or a paragraph.
 
     A block is ``{"level": 1|2|0, "lead": str, "text": str}``; ``lead`` is set in bold before the text
@@ -305,7 +305,7 @@ def blocks_xml() -> str:
     """
     return "".join(
         (
-            tag("for block in body"),
+            tag(f"for block in {items}"),
             tag("if block.level == 1"),
             paragraph_xml("Heading1Gw", "{{ block.text }}"),
             tag("elif block.level == 2"),

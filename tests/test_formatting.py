@@ -104,3 +104,15 @@ def test_title_break_never_splits_a_number_or_a_book_title():
     for upper, lower in zip(lines, lines[1:]):
         assert not (upper[-1].isdigit() and lower[0].isdigit())
         assert upper.count("《") == upper.count("》") or upper.count("《") == 0
+
+
+def test_long_title_takes_a_third_line_rather_than_split_a_phrase():
+    assert title_lines("江州市青山区人大常委会关于区十一届人大一次会议代表建议办理情况的审议意见") == [
+        "江州市青山区人大常委会", "关于区十一届人大一次会议", "代表建议办理情况的审议意见",
+    ]
+
+
+def test_title_lines_never_exceed_the_width():
+    title = "江州市住房和城乡建设局2024年度人大代表建议和政协委员提案办理工作总结"
+    lines = title_lines(title, 19)
+    assert "".join(lines) == title and all(half_width_length(line) <= 19 for line in lines)

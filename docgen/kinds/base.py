@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel
 
 from ..engine import DocumentProperties
+from ..errors import UploadRefused
 from ..findings import Finding
 from ..profile import Profile
 
@@ -43,6 +44,13 @@ class DocumentKind(ABC, Generic[CaseT]):
     @abstractmethod
     def properties(self, case: CaseT) -> DocumentProperties:
         """Title, author, subject and keywords for the document's metadata."""
+
+    def attach(self, data: dict[str, Any], field: str, filename: str, content: bytes) -> dict[str, Any]:
+        """Put an uploaded file into the case data (multipart requests, CLI files).
+
+        Kinds that take files override this; the default refuses every upload.
+        """
+        raise UploadRefused(f"“{self.title}”不接受上传文件（字段 {field}）")
 
     def json_schema(self) -> dict[str, Any]:
         return self.model.model_json_schema()

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
-from ..kinds import all_kinds, get_kind
+from ..kinds import DocumentKind, all_kinds, get_kind
 from ..pdf import PDF_MEDIA_TYPE
 from .openapi import openapi_document
 from .problems import ApiProblem
@@ -17,14 +17,28 @@ from .problems import ApiProblem
 bp = Blueprint("api", __name__)
 
 
-def _case_from_request() -> Any:
-    """The request body as JSON, or a problem saying exactly what is wrong with it."""
+def _case_from_request(kind: DocumentKind | None = None) -> Any:
+    """The request body as JSON, or a problem saying exactly what is wrong with it.
+
+    A multipart request carries the case as JSON in the form field ``case`` and files in
+    other fields (e.g. ``ledger``), which the kind puts into the case.
+    """
+    if request.mimetype == "multipart/form-data" and kind is not None:
+        data = _parse_json(request.form.get("case", "{}").encode("utf-8"))
+        if not isinstance(data, dict):
+            raise ApiProblem(400, "malformed_json", "JSON 无法解析", "表单字段 case 应为 JSON 对象")
+        for field, upload in request.files.items():
+            data = kind.attach(data, field, upload.filename or field, upload.read())
+        return data
     if not request.is_json:
         raise ApiProblem(
             415, "unsupported_media_type", "请求体格式不受支持",
             f"请求体应为 JSON（Content-Type: application/json），收到“{request.mimetype or '无'}”",
         )
-    raw = request.get_data(cache=True)
+    return _parse_json(request.get_data(cache=True))
+
+
+def _parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -69,8 +83,8 @@ def show_kind(kind: str) -> Response:
 
 @bp.post("/api/v1/documents/<kind>/validate")
 def validate(kind: str) -> Response:
-    get_kind(kind)
-    result = service.check(kind, _case_from_request(), current_app.config["PROFILE"])
+    found = get_kind(kind)
+    result = service.check(kind, _case_from_request(found), current_app.config["PROFILE"])
     return jsonify(result.to_dict())
 
 
@@ -91,11 +105,11 @@ def _flag(name: str) -> bool:
 
 @bp.post("/api/v1/documents/<kind>")
 def render(kind: str) -> Response:
-    get_kind(kind)
+    found = get_kind(kind)
     fmt = _requested_format()
     document = service.render(
         kind,
-        _case_from_request(),
+        _case_from_request(found),
         current_app.config["PROFILE"],
         fmt=fmt,
         converter=current_app.config["CONVERTER"],
@@ -107,3 +121,23 @@ def render(kind: str) -> Response:
     if warnings:
         response.headers["X-Docgen-Warnings"] = ",".join(warnings)
     return response
+
+
+@bp.post("/api/v1/ledger/stats")
+def ledger_stats() -> Response:
+    """The figures of a ledger: a JSON list of rows (or {"rows": [...]}) or an uploaded file ``ledger``."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("ledger")
+        if upload is None:
+            raise ApiProblem(400, "missing_file", "缺少台账文件", "请在表单字段 ledger 中上传台账文件（.xlsx、.csv 或 .json）")
+        source: Any = (upload.filename or "ledger", upload.read())
+    else:
+        source = _case_from_request()
+        if isinstance(source, dict):
+            source = source.get("rows", source.get("ledger"))
+        if not isinstance(source, list):
+            raise ApiProblem(400, "malformed_json", "JSON 无法解析", "请求体应为台账行的列表，或含 rows 列表的对象")
+    report = service.ledger_report(source, current_app.config["PROFILE"])
+    if report.figures is None:
+        raise ApiProblem(422, "invalid_ledger", "台账无法读取", report.findings[0].message, report.findings)
+    return jsonify(report.to_dict())

@@ -8,7 +8,7 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from ..converter import ConversionFailed, ConversionTimeout, ConverterUnavailable
-from ..errors import DocgenError, InvalidCase, UnknownKind
+from ..errors import CaseRejected, DocgenError, InvalidCase, UnknownKind, UploadRefused
 from ..findings import Finding
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -45,8 +45,10 @@ def problem_response(problem: ApiProblem) -> Response:
 
 
 def from_docgen_error(exc: DocgenError) -> ApiProblem:
-    if isinstance(exc, InvalidCase):
+    if isinstance(exc, (InvalidCase, CaseRejected)):
         return ApiProblem(422, exc.code, "案件数据未通过检查", exc.message, exc.findings)
+    if isinstance(exc, UploadRefused):
+        return ApiProblem(400, exc.code, "不接受上传文件", exc.message)
     if isinstance(exc, UnknownKind):
         return ApiProblem(404, exc.code, "不支持的文书类型", exc.message)
     if isinstance(exc, ConverterUnavailable):

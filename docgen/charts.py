@@ -1,0 +1,66 @@
+"""Charts for documents (matplotlib, Agg backend): PNG bytes with Chinese labels."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+
+from .figures import Figures  # noqa: E402
+
+# The body face (FandolFang, standing in for 仿宋_GB2312), shipped in fonts/.
+FONT = FontProperties(fname=str(Path(__file__).resolve().parent.parent / "fonts" / "fandol" / "FandolFang-Regular.otf"))
+CLASS_COLOURS = ("#9E2A2B", "#C97B63", "#D9B38C", "#8C8C8C")
+RATING_COLOURS = ("#9E2A2B", "#D9B38C", "#8C8C8C")
+
+
+def _bar_labels(ax, bars, values) -> None:
+    for bar, value in zip(bars, values):
+        ax.annotate(str(value), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom",
+                    fontproperties=FONT, fontsize=9, xytext=(0, 2), textcoords="offset points")
+
+
+def _style(ax, title: str, labels: list[str]) -> None:
+    ax.set_title(title, fontproperties=FONT, fontsize=11)
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, fontproperties=FONT, fontsize=9)
+    ax.set_ylabel("件数", fontproperties=FONT, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.margins(y=0.18)
+
+
+def results_and_satisfaction(figures: Figures, counts: dict[str, dict[str, int]]) -> bytes:
+    """Left: main items per result class. Right: survey ratings for attitude and for result.
+
+    ``counts`` maps 办理态度/办理结果 to {满意, 基本满意, 不满意} counts.
+    """
+    fig: Figure = plt.figure(figsize=(6.3, 2.8), dpi=200)
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+    letters = list(figures.by_class)
+    values = [figures.by_class[letter] for letter in letters]
+    bars = left.bar(range(len(letters)), values, color=CLASS_COLOURS[: len(letters)], width=0.6)
+    _bar_labels(left, bars, values)
+    _style(left, "办理结果分类（主办件）", [f"{letter}类" for letter in letters])
+
+    ratings = ("满意", "基本满意", "不满意")
+    width = 0.26
+    for i, rating in enumerate(ratings):
+        series = [counts[aspect][rating] for aspect in ("办理态度", "办理结果")]
+        bars = right.bar([x + (i - 1) * width for x in range(2)], series, width, color=RATING_COLOURS[i], label=rating)
+        _bar_labels(right, bars, series)
+    _style(right, "征询意见表评价", ["办理态度", "办理结果"])
+    legend_font = FONT.copy()
+    legend_font.set_size(8)
+    right.legend(prop=legend_font, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
