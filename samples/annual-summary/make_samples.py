@@ -4,7 +4,9 @@
 
 Writes 台账-2024.xlsx (68 items: 建议 and 提案, 主办 and 会办, all classes, some late, some
 not yet replied, some forms not returned), 台账模板.xlsx (the empty template with drop-down
-lists and three example rows), sections-2024.json and the case jianshe-2024.json.
+lists and three example rows), sections/2024.json, the cases jianshe-2024.json and
+minzheng-2024.json (a small ledger with English keys, as an OA system sends it), and the
+invalid cases under invalid/ with their expected codes.
 """
 
 from __future__ import annotations
@@ -162,7 +164,8 @@ def main() -> None:
     rows = build_rows()
     write_workbook(HERE / "台账-2024.xlsx", rows, template=False)
     write_workbook(HERE / "台账模板.xlsx", rows[:3], template=True)
-    (HERE / "sections-2024.json").write_text(json.dumps(SECTIONS, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (HERE / "sections").mkdir(exist_ok=True)
+    (HERE / "sections" / "2024.json").write_text(json.dumps(SECTIONS, ensure_ascii=False, indent=2) + "\n", "utf-8")
     case = {
         "unit": UNIT,
         "year": 2024,
@@ -172,7 +175,84 @@ def main() -> None:
         "sections": SECTIONS,
     }
     (HERE / "jianshe-2024.json").write_text(json.dumps(case, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    write_case(HERE / "minzheng-2024.json", small_case())
+    write_invalid(case)
     print(f"wrote {len(rows)} rows")
+
+
+def write_case(path: Path, case: dict) -> None:
+    path.write_text(json.dumps(case, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def small_case() -> dict:
+    """A district civil-affairs bureau with eight items, its ledger keyed in English."""
+    def row(n, source, role, topic, assigned, replied, cls, mode, published, attitude, result):
+        return {"source": source, "session": "区十一届人大二次会议" if source == "建议" else "区政协十一届二次会议",
+                "item_number": n, "title": f"关于{topic}的{source}", "role": role,
+                "lead_unit": "青山区民政局" if role == "主办" else "青山区卫生健康局", "topic": topic,
+                "assigned_on": assigned, "replied_on": replied, "result_class": cls, "contact_mode": mode,
+                "published": published, "attitude": attitude, "result_rating": result}
+    ledger = [
+        row(12, "建议", "主办", "完善社区居家养老服务", "2024-03-10", "2024-05-20", "A", "面商", "是", "满意", "满意"),
+        row(27, "建议", "主办", "推进农村老年食堂建设", "2024-03-10", "2024-06-05", "B", "面商", "是", "满意", "基本满意"),
+        row(41, "建议", "主办", "加强困难残疾人帮扶", "2024-03-10", "2024-05-28", "A", "座谈", "是", "满意", "满意"),
+        row(8, "提案", "主办", "规范殡葬服务收费", "2024-03-12", "2024-06-30", "C", "电话", "否", "基本满意", "不满意"),
+        row(19, "提案", "主办", "发展社区嵌入式养老机构", "2024-03-12", "2024-06-10", "B", "面商", "是", None, None),
+        row(33, "提案", "会办", "完善医养结合服务", "2024-03-12", "2024-04-08", None, None, None, None, None),
+        row(52, "建议", "会办", "加强独居老人关爱", "2024-03-10", "2024-04-02", None, None, None, None, None),
+        row(60, "提案", "主办", "推进婚姻登记便民服务", "2024-03-12", None, None, "电话", None, None, None),
+    ]
+    for item in ledger:
+        for key in [k for k, v in item.items() if v is None]:
+            del item[key]
+    sections = [
+        {"key": "practices", "title": "办理程序", "text": "收到交办件后，局办公室逐件登记，明确分管领导和承办科室，答复前由局长审签。"},
+        {"title": "协商程序", "text": "承办科室在答复前与代表委员面对面沟通，听取意见后再形成答复。"},
+        {"key": "results", "title": "办理成效", "text": "全年新增社区老年食堂14个，为1200余名困难残疾人发放补贴。"},
+        {"key": "problems", "title": "存在的问题", "text": "个别提案涉及跨部门事项，协调周期较长，按时答复存在困难。"},
+        {"key": "plans", "title": "下一步打算", "text": "建立跨部门会商机制，把承诺事项纳入年度目标考核。"},
+    ]
+    return {"unit": "江州市青山区民政局", "year": 2024, "self_reference": "我局", "issued_on": "2025-01-08",
+            "ledger": ledger, "sections": sections}
+
+
+def write_invalid(base: dict) -> None:
+    folder = HERE / "invalid"
+    folder.mkdir(exist_ok=True)
+    small = small_case()
+    cases: dict[str, tuple[dict, list[str]]] = {}
+
+    def add(name: str, codes: list[str], case: dict) -> None:
+        cases[name] = (case, sorted(codes))
+
+    add("section-missing.json", ["section.missing"], {**small, "sections": small["sections"][:-1]})
+    add("section-empty.json", ["section.empty"],
+        {**small, "sections": [*small["sections"][:-1], {**small["sections"][-1], "text": "  "}]})
+    bad_date = json.loads(json.dumps(small))
+    bad_date["ledger"][2]["assigned_on"] = "2024-13-01"
+    add("ledger-bad-date.json", ["ledger.bad_value"], bad_date)
+    unknown_class = json.loads(json.dumps(small))
+    unknown_class["ledger"][0]["result_class"] = "D"
+    add("ledger-class-outside-scheme.json", ["ledger.class_unknown"], unknown_class)
+    bad_choice = json.loads(json.dumps(small))
+    bad_choice["ledger"][1]["role"] = "协助"
+    bad_choice["ledger"][3]["attitude"] = "很好"
+    add("ledger-bad-choices.json", ["ledger.bad_value", "ledger.bad_value"], bad_choice)
+    missing = json.loads(json.dumps(small))
+    del missing["ledger"][4]["item_number"]
+    add("ledger-missing-number.json", ["ledger.missing_value"], missing)
+    duplicate = json.loads(json.dumps(small))
+    duplicate["ledger"].append(dict(duplicate["ledger"][0]))
+    add("ledger-duplicate-item.json", ["ledger.duplicate"], duplicate)
+    stated = json.loads(json.dumps(small))
+    stated["sections"][2]["text"] = "全年共承办建议和提案10件，办结率100%，全部按时答复。"
+    add("narrative-contradicts-ledger.json", ["summary.figure_mismatch", "summary.figure_mismatch"], stated)
+    add("ledger-empty.json", ["schema.too_few"], {**small, "ledger": []})
+    for name, (case, _codes) in cases.items():
+        write_case(folder / name, case)
+    (folder / "expected.json").write_text(
+        json.dumps({name: codes for name, (_case, codes) in cases.items()}, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
 
 
 if __name__ == "__main__":
