@@ -55,6 +55,13 @@ class LedgerRow(BaseModel):
     closed: bool | None = Field(None, title="是否办结")
 
 
+_ROW_DEFAULTS: dict[str, Any] = {
+    name: (info.default_factory() if info.default_factory else info.default)
+    for name, info in LedgerRow.model_fields.items()
+    if not info.is_required()
+}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -408,7 +415,8 @@ def normalise(raw_rows: list[RawRow], classes: tuple[str, ...]) -> Ledger:
                 "ledger.class_missing", f"{path}.result_class",
                 f"{path}.result_class：{raw.where}已答复的主办件未填办理结果分类，不计入分类统计",
             ))
-        rows.append(LedgerRow.model_validate(clean))
+        # Every value was converted and checked above; constructing skips validating it twice.
+        rows.append(LedgerRow.model_construct(**{**_ROW_DEFAULTS, **clean}))
         positions.append(index)
     findings += _duplicates(rows, positions, raw_rows)
     return Ledger(rows, findings)
