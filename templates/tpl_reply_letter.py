@@ -1,12 +1,14 @@
-"""答复函: the letter format with the class mark."""
+"""答复函: the letter format with the class mark; on request its survey form follows on a new page."""
 
-from gongwen import Template, letter_body, letter_foot, letter_head
+from gongwen import Template, letter_body, letter_foot, letter_head, tag
+from tpl_survey_form import SURVEY_STYLES, page_break, survey_form_xml
 
 TEMPLATES = {
     "reply-letter.docx": Template(
-        body=letter_body(),
+        body=letter_body() + tag("if survey") + page_break() + survey_form_xml() + tag("endif"),
         first_header=letter_head(),
         first_footer=letter_foot(),
+        extra_styles=SURVEY_STYLES,
         title="答复函",
         core_keywords=["docgen", "reply-letter"],
     ),

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import docgen
 from click.testing import CliRunner
 
 from docgen.cli import main
@@ -56,7 +58,7 @@ def test_kinds_lists_reply_letter_with_title_and_description():
     result = run("kinds")
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1
+    assert [line.split("\t")[0] for line in lines] == [k.name for k in docgen.all_kinds()]
     name, title, description = lines[0].split("\t")
     assert (name, title) == (KIND, "答复函")
     assert "建议" in description

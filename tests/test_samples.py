@@ -28,3 +28,24 @@ def test_each_kind_has_enough_samples():
     for kind in KINDS:
         assert len(valid_samples(kind)) >= 2
         assert invalid_samples(kind)
+
+
+def _labels(node, path="$"):
+    if isinstance(node, dict):
+        for key in ("title", "description"):
+            if isinstance(node.get(key), str):
+                yield f"{path}.{key}", node[key]
+        for key, value in node.items():
+            yield from _labels(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _labels(value, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_schema_label_a_user_reads_is_in_chinese(kind):
+    """Titles and descriptions become the web form's labels and hints."""
+    import re
+
+    english = [(p, v) for p, v in _labels(docgen.get_kind(kind).json_schema()) if not re.search(r"[\u4e00-\u9fff]", v)]
+    assert english == []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from .. import charts
 from ..engine import DocumentProperties, Picture
@@ -37,6 +37,8 @@ SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 class Section(Strict):
+    model_config = ConfigDict(title="正文部分")
+
     key: SectionKey | None = Field(
         None, title="必备部分", description="practices 主要做法 / results 办理成效 / problems 存在的问题 / plans 下一步打算；自加部分留空"
     )
@@ -50,6 +52,8 @@ class UploadedLedger(list):
 
 class AnnualSummaryCase(Strict):
     """年度办理工作总结的数据。"""
+
+    model_config = ConfigDict(title="年度办理工作总结")
 
     unit: Text = Field(title="单位", examples=["江州市住房和城乡建设局"])
     year: int = Field(ge=2000, le=2100, title="年度")

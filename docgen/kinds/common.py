@@ -27,7 +27,9 @@ class Strict(BaseModel):
 
 
 class SessionRef(Strict):
-    """The session the item was filed at: 市十五届人大三次会议 / 市政协十二届三次会议."""
+    """提出建议或提案的会议，如 市十五届人大三次会议、市政协十二届三次会议。"""
+
+    model_config = ConfigDict(title="会议")
 
     level: Annotated[str, StringConstraints(pattern=r"^[\u4e00-\u9fff]{1,12}$")] = Field(
         title="层级", description="行政层级或地名，如 市、区、县、西湖区", examples=["市"]
@@ -43,11 +45,15 @@ class SessionRef(Strict):
 
 
 class Measure(Strict):
+    model_config = ConfigDict(title="承诺措施")
+
     content: LongText = Field(title="措施内容")
     deadline: Date | None = Field(None, title="完成时限", description="承诺完成的日期（B类必填）")
 
 
 class Contact(Strict):
+    model_config = ConfigDict(title="联系方式")
+
     name: Text = Field(title="联系人")
     phone: Text = Field(title="联系电话")
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
@@ -36,17 +36,22 @@ from .common import (
     paragraphs,
     sentence,
 )
+from .survey_form import survey_for_reply_letter
 
 # A signing unit wider than this (in em) no longer fits centred over the date.
 SIGNATURE_MAX_EM = 15
 
 
 class CoHandler(Strict):
+    model_config = ConfigDict(title="会办单位及意见")
+
     unit: Text = Field(title="会办单位")
     opinion: str = Field("", max_length=20000, title="会办意见", description="该单位的会办意见要点")
 
 
 class Point(Strict):
+    model_config = ConfigDict(title="答复要点")
+
     topic: Text = Field(title="所提问题", description="代表/委员提出的一个方面，如“关于简化加装电梯审批程序”")
     answer: LongText = Field(title="答复内容", description="针对该问题的答复，可分段（换行分段）")
     measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="下一步措施，B类每项须有完成时限")
@@ -54,6 +59,8 @@ class Point(Strict):
 
 class ReplyLetterCase(Strict):
     """答复函的案件数据。"""
+
+    model_config = ConfigDict(title="答复函")
 
     source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
     session: SessionRef = Field(title="会议")
@@ -78,6 +85,7 @@ class ReplyLetterCase(Strict):
     handler_is_government: bool = Field(True, title="主办单位为政府部门", description="是则抄送政府办公室")
     copies: list[Text] | None = Field(None, title="抄送", description="不填则按来源和会办单位自动生成")
     letterhead: bool | None = Field(None, title="打印红头", description="使用预印公函纸时关闭；不填按配置")
+    with_survey_form: bool = Field(False, title="附征询意见表", description="在答复函后另起一页附上按本件预填的征询意见表")
 
 
 class ReplyLetter(DocumentKind[ReplyLetterCase]):
@@ -191,6 +199,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
             "signing_date": format_date(case.replied_on, profile.format.date_style),
             "notes": notes,
             "copies": "，".join(copy_recipients(case, profile)),
+            "survey": survey_for_reply_letter(case, profile) if case.with_survey_form else None,
         }
 
     def filename(self, case: ReplyLetterCase) -> str:
