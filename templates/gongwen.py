@@ -301,7 +301,8 @@ def blocks_xml(items: str = "body") -> str:
     """The generic body loop: kinds hand the template a list of blocks, each a heading or a paragraph.
 
     A block is ``{"level": 1|2|0, "lead": str, "text": str}``; ``lead`` is set in bold before the text
-    (review opinions' lead phrases), level 1 is 黑体, level 2 楷体, level 0 body text.
+    (review opinions' lead phrases), level 1 is 黑体, level 2 楷体, level 0 body text. A body
+    block with ``"keep": True`` stays on the page of the next one (a line introducing a list).
     """
     return "".join(
         (
@@ -310,6 +311,8 @@ def blocks_xml(items: str = "body") -> str:
             paragraph_xml("Heading1Gw", "{{ block.text }}"),
             tag("elif block.level == 2"),
             paragraph_xml("Heading2Gw", "{{ block.text }}"),
+            tag("elif block.get('keep')"),
+            paragraph_xml("BodyTextKeep", Run("{{ block.lead }}", FONT_BODY, bold=True), "{{ block.text }}"),
             tag("else"),
             paragraph_xml("BodyText", Run("{{ block.lead }}", FONT_BODY, bold=True), "{{ block.text }}"),
             tag("endif"),

@@ -248,7 +248,7 @@ def test_required_parts_are_present_in_order(sample):
                 y, mo, d = (int(x) for x in m["deadline"].split("-"))
                 assert any(m["content"][:8] in t and f"{y}年{mo}月{d}日前完成" in t for t in texts)
 
-    (closing,) = pkg.texts("BodyTextKeep")
+    closing = pkg.texts("BodyTextKeep")[-1]  # lines introducing a list are kept with it too
     assert "感谢" in closing
     unit, date = [t.strip() for t in pkg.texts("Signature") or pkg.texts("SignatureLong")]
     y, mo, d = (int(x) for x in case["replied_on"].split("-"))
@@ -272,6 +272,13 @@ def test_signature_is_centred_over_a_date_four_characters_from_the_right(package
     date_width = 7 * 320  # 2024年6月18日 is 7 em at 16 pt
     right_space = type_area - (int(tab.get(w("pos"))) + date_width / 2)
     assert abs(right_space - 4 * 320) <= 160  # four characters, give or take half a character
+
+
+def test_a_line_introducing_measures_stays_with_them(packages):
+    pkg = packages["b-suggestion-elevators"]
+    kept = pkg.texts("BodyTextKeep")
+    assert "下一步，我局将重点做好以下工作：" in kept
+    assert pkg.style("BodyTextKeep").find("w:pPr/w:keepNext", NS) is not None
 
 
 def test_body_paragraphs_are_indented_two_characters(packages):

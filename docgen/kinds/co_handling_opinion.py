@@ -20,6 +20,7 @@ from ..formatting import add_months, format_date, half_width_length, ordinal_hea
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
+    SIGNATURE_MAX_EM,
     SUFFIX,
     Contact,
     Date,
@@ -36,8 +37,8 @@ from .common import (
     check_phone,
     paragraphs,
     sentence,
+    contact_notes,
 )
-from .reply_letter import SIGNATURE_MAX_EM, contact_notes
 
 
 class OpinionPoint(Strict):
@@ -212,7 +213,7 @@ def body_blocks(case: CoHandlingOpinionCase) -> list[dict[str, Any]]:
         for text in paragraphs(point.opinion):
             para(text)
         if point.measures:
-            para(f"对此，{we}承诺：")
+            blocks.append({"level": 0, "lead": "", "text": f"对此，{we}承诺：", "keep": True})
             for j, measure in enumerate(point.measures, start=1):
                 para(f"{j}. {commitment_text(measure)}")
     return blocks

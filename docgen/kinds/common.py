@@ -17,6 +17,9 @@ Source = Literal["建议", "提案"]
 
 SUFFIX = {"建议": "代表", "提案": "委员"}
 
+# A signing unit wider than this (in em) no longer fits centred over the date.
+SIGNATURE_MAX_EM = 15
+
 # Dates of this paperwork fall in a plausible window; outside it they are typing errors, and
 # deadline arithmetic stays far from the calendar's edges.
 Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
@@ -57,6 +60,12 @@ class Contact(Strict):
     name: Text = Field(title="联系人")
     phone: Text = Field(title="联系电话")
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
+
+
+def contact_notes(contact: Contact) -> list[str]:
+    """附注 lines: the responsible leader (if given) and the contact person with telephone."""
+    notes = [f"（分管领导：{contact.leader}）"] if contact.leader else []
+    return notes + [f"（联系人：{contact.name}，联系电话：{contact.phone}）"]
 
 
 def item_label(source: str, number: int) -> str:

@@ -24,6 +24,7 @@ from .common import (
     Date,
     LongText,
     Measure,
+    SIGNATURE_MAX_EM,
     SessionRef,
     Source,
     Strict,
@@ -33,13 +34,12 @@ from .common import (
     check_measures,
     check_person_names,
     check_phone,
+    contact_notes,
     paragraphs,
     sentence,
 )
-from .survey_form import survey_for_reply_letter
+from .survey_form import check_fits_one_page, survey_case_for_reply_letter, survey_for_reply_letter
 
-# A signing unit wider than this (in em) no longer fits centred over the date.
-SIGNATURE_MAX_EM = 15
 
 
 class CoHandler(Strict):
@@ -110,6 +110,8 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
         findings += self._check_dates(case, profile)
         findings += check_document_number(case.document_number)
         findings += check_phone(case.contact.phone)
+        if case.with_survey_form:
+            findings += check_fits_one_page(survey_case_for_reply_letter(case), profile)
         return findings
 
     def _check_class(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
@@ -261,7 +263,7 @@ def body_blocks(case: ReplyLetterCase) -> list[dict[str, Any]]:
         for text in paragraphs(point.answer):
             para(text)
         if point.measures:
-            para(f"下一步，{we}将重点做好以下工作：")
+            blocks.append({"level": 0, "lead": "", "text": f"下一步，{we}将重点做好以下工作：", "keep": True})
             for j, measure in enumerate(point.measures, start=1):
                 content = sentence(measure.content)
                 if measure.deadline is not None:
@@ -284,12 +286,6 @@ def body_blocks(case: ReplyLetterCase) -> list[dict[str, Any]]:
 
 def closing_line(case: ReplyLetterCase) -> str:
     return case.closing or f"衷心感谢{_you(case)}对{case.self_reference}工作的关心和支持，欢迎继续提出宝贵意见和建议。"
-
-
-def contact_notes(contact: Contact) -> list[str]:
-    """附注 lines: the responsible leader (if given) and the contact person with telephone."""
-    notes = [f"（分管领导：{contact.leader}）"] if contact.leader else []
-    return notes + [f"（联系人：{contact.name}，联系电话：{contact.phone}）"]
 
 
 def copy_recipients(case: ReplyLetterCase, profile: Profile) -> list[str]:

@@ -22,8 +22,17 @@ from ..findings import Finding, error, warning
 from ..formatting import chinese_number, enumerate_points, format_date, half_width_length, title_lines
 from ..profile import Profile
 from .base import DocumentKind
-from .common import Date, LongText, SessionRef, Strict, Text, check_document_number, paragraphs, sentence
-from .reply_letter import SIGNATURE_MAX_EM
+from .common import (
+    SIGNATURE_MAX_EM,
+    Date,
+    LongText,
+    SessionRef,
+    Strict,
+    Text,
+    check_document_number,
+    paragraphs,
+    sentence,
+)
 
 COMMITTEE_SUFFIX = "人大常委会"
 REPORT_MONTHS_RANGE = (1, 6)

@@ -227,9 +227,13 @@ class ReplyLike(Protocol):
 
 
 def survey_for_reply_letter(case: ReplyLike, profile: Profile) -> dict[str, Any]:
-    """The survey context for a reply letter's appended form: the same item, returned to the
-    replying unit's contact person."""
-    survey = SurveyFormCase(
+    """The survey context for a reply letter's appended form."""
+    return survey_context(survey_case_for_reply_letter(case), profile)
+
+
+def survey_case_for_reply_letter(case: ReplyLike) -> SurveyFormCase:
+    """The form appended to a reply letter: the same item, returned to the replying unit's contact person."""
+    return SurveyFormCase(
         source=case.source,  # type: ignore[arg-type]
         session=case.session,
         item_number=case.item_number,
@@ -243,7 +247,6 @@ def survey_for_reply_letter(case: ReplyLike, profile: Profile) -> dict[str, Any]
         replied_on=case.replied_on,
         return_to=ReturnTo(contact=case.contact.name, phone=case.contact.phone),
     )
-    return survey_context(survey, profile)
 
 
 def item_name(case: SurveyFormCase) -> str:
