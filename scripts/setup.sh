@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils)
+# LibreOffice and its Python bridge (PDF), the CJK faces, pdftoppm (previews), and Chromium for
+# the web tests (Playwright drives Debian's browser; its own download does not work here).
+APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils chromium)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

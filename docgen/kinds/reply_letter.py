@@ -98,6 +98,9 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
 
     # --- rules ---------------------------------------------------------------------
 
+    def form_choices(self, profile: Profile) -> dict[str, list[str]]:
+        return {"result_class": [c.letter for c in profile.classes]}
+
     def check(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
         findings: list[Finding] = []
         findings += check_person_names(

@@ -114,6 +114,9 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
 
     # --- rules ---------------------------------------------------------------------
 
+    def form_choices(self, profile: Profile) -> dict[str, list[str]]:
+        return {"result_class": [c.letter for c in profile.classes]}
+
     def check(self, case: SurveyFormCase, profile: Profile) -> list[Finding]:
         findings: list[Finding] = []
         findings += check_person_names(
