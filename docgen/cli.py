@@ -1,4 +1,4 @@
-"""The command line face: ``docgen render | validate | summary | stats | kinds | schema | serve``.
+"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -245,6 +245,115 @@ def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
                 click.echo(f"{label}\t{ratio.text}（{ratio.numerator}/{ratio.denominator}）")
             click.echo("类别\t" + "，".join(f"{t}{n}件" for t, n in f.by_topic))
     ctx.exit(0 if report.ok else EXIT_FINDINGS)
+
+
+@main.command("batch")
+@click.argument("kind", type=KIND_NAMES)
+@click.argument("cases")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出文件：.zip（每件一个文书，附 报告.json）或 .pdf（合并为一个 PDF）")
+@click.option("--format", "document_format", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True,
+              help=".zip 中文书的格式")
+@click.option("--strict", is_flag=True, help="任何一件有错误即整批不生成")
+@click.option("--draft", is_flag=True, help="PDF 每页加“草稿”水印")
+@click.pass_context
+def batch_command(ctx: click.Context, kind: str, cases: str, output: str, document_format: str,
+                  strict: bool, draft: bool) -> None:
+    """批量生成文书：案件列表（.json；答复函也可用 .xlsx/.csv，每行一件）→ .zip 或合并的 .pdf。
+
+    \b
+    退出码：0 全部生成；
+            1 有案件未通过检查（其余照常生成；--strict 时整批不生成）；
+            2 用法有误或输入无法读取；
+            3 PDF 转换不可用。
+    """
+    from . import batch as batches
+
+    target = Path(output)
+    if target.suffix.lower() not in (".zip", ".pdf"):
+        raise UsageProblem(f"不支持的输出格式“{target.suffix or '（无扩展名）'}”，批量输出请使用 .zip 或 .pdf")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"输出目录不存在：{target.parent}")
+    out_kind: batches.Output = "pdf" if target.suffix.lower() == ".pdf" else "zip"
+    profile = _profile(ctx)
+    try:
+        if cases == "-":
+            loaded = batches.LoadedCases(batches.cases_from_json("标准输入", click.get_binary_stream("stdin").read()))
+        else:
+            loaded = batches.load_cases(kind, Path(cases).name, _read_cases_file(cases))
+    except batches.BatchBadValues as exc:
+        echo_findings(exc.findings)
+        click.echo(f"未生成任何文件：{cases} 中有 {len(exc.findings)} 处单元格有误", err=True)
+        ctx.exit(EXIT_FINDINGS)
+    except batches.BatchInputError as exc:
+        raise UsageProblem("\n".join(f.message for f in exc.findings) or exc.message) from exc
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+
+    needs_pdf = out_kind == "pdf" or document_format == "pdf"
+    pool = ConverterPool(PoolSettings(workers=min(os.cpu_count() or 2, 4))) if needs_pdf else None
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="生成文书", show_pos=True, show_percent=True,
+                                    file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = batches.run_batch(
+            kind, loaded.cases, output=out_kind, document_format=document_format,  # type: ignore[arg-type]
+            strict=strict, profile=profile, converter=pool, draft=draft, origins=loaded.origins or None,
+            progress=progress,
+        )
+    except batches.BatchInvalid as exc:
+        _echo_batch_findings(exc.report)
+        click.echo(f"未生成任何文件：{exc.message}", err=True)
+        ctx.exit(EXIT_FINDINGS)
+    except (ConverterUnavailable, ConversionTimeout, ConversionFailed) as exc:
+        raise ConversionProblem(exc.message) from exc
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        if pool is not None:
+            pool.stop()
+    _echo_batch_findings(result.report)
+    try:
+        write_atomically(target, result.content)
+    except OSError as exc:
+        raise UsageProblem(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    where = "，见其中的 报告.json" if out_kind == "zip" else ""
+    click.echo(f"已生成 {target}：{result.rendered} 件文书" + (f"；{result.invalid} 件未通过检查，未生成{where}" if result.invalid else ""), err=True)
+    ctx.exit(0 if result.invalid == 0 else EXIT_FINDINGS)
+
+
+def _read_cases_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise UsageProblem(f"找不到案件文件：{path}") from exc
+    except IsADirectoryError as exc:
+        raise UsageProblem(f"案件文件应为 .json、.xlsx 或 .csv 文件，{path} 是目录") from exc
+    except OSError as exc:
+        raise UsageProblem(f"无法读取案件文件 {path}：{exc.strerror or exc}") from exc
+
+
+def _echo_batch_findings(report: list[dict[str, Any]]) -> None:
+    """Each case with findings: who it is, whether it was rendered, then its findings."""
+    from .batch import case_name
+
+    for entry in report:
+        if not entry["findings"]:
+            continue
+        state = "已生成" if entry["ok"] else "未通过检查，未生成"
+        click.echo(f"{case_name(entry)}{state}：", err=True)
+        for f in entry["findings"]:
+            label = SEVERITY_LABEL[Severity(f["severity"])]
+            click.echo(f"  {label} [{f['code']}] {f['message']}", err=True)
 
 
 @main.command()

@@ -94,14 +94,14 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     return re.sub(r"[\s*＊（）()：:]+", "", str(text)).lower()
 
 
 _HEADERS: dict[str, str] = {}
 for _c in COLUMNS:
     for _name in (_c.key, _c.label, *_c.aliases):
-        _HEADERS[_header_key(_name)] = _c.key
+        _HEADERS[header_key(_name)] = _c.key
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _rows_from_table(header: list[Any], body: Iterable[tuple[int, list[Any]]], p
     for index, name in enumerate(header):
         if name is None or str(name).strip() == "":
             continue
-        key = _HEADERS.get(_header_key(name))
+        key = _HEADERS.get(header_key(name))
         if key is None:
             unknown.append(str(name).strip())
         elif key not in written:
@@ -249,7 +249,7 @@ def raw_rows_from_records(records: list[Any]) -> list[RawRow]:
         written: dict[str, str] = {}
         unknown = []
         for name, value in record.items():
-            key = _HEADERS.get(_header_key(name))
+            key = _HEADERS.get(header_key(name))
             if key is None:
                 unknown.append(str(name))
             else:
@@ -276,7 +276,7 @@ class CellError(ValueError):
     pass
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -284,14 +284,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or _text(value) == "":
+def cell_date(value: Any) -> dt.date | None:
+    if value is None or cell_text(value) == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value).split(" ")[0].split("T")[0]
+    text = cell_text(value).split(" ")[0].split("T")[0]
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -302,12 +302,12 @@ def _date(value: Any) -> dt.date | None:
     raise CellError("不是有效日期，应写成 2024-03-20 或 2024年3月20日")
 
 
-def _bool(value: Any) -> bool | None:
+def cell_bool(value: Any) -> bool | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return value
-    text = _text(value).lower()
+    text = cell_text(value).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -315,8 +315,8 @@ def _bool(value: Any) -> bool | None:
     raise CellError("应填“是”或“否”")
 
 
-def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:
-    text = _text(value)
+def cell_choice(value: Any, allowed: tuple[str, ...]) -> str | None:
+    text = cell_text(value)
     if text == "":
         return None
     if text not in allowed:
@@ -324,43 +324,43 @@ def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:
     return text
 
 
-def _integer(value: Any) -> int:
-    text = _text(value)
+def cell_integer(value: Any) -> int:
+    text = cell_text(value)
     match = re.fullmatch(r"第?(\d+)号?", text)
     if not match or int(match.group(1)) < 1:
         raise CellError("应为正整数编号，如 123 或 第123号")
     return int(match.group(1))
 
 
-def _units(value: Any) -> list[str]:
-    return [u.strip() for u in re.split(r"[、，,；;\n]+", _text(value)) if u.strip()]
+def cell_units(value: Any) -> list[str]:
+    return [u.strip() for u in re.split(r"[、，,；;\n]+", cell_text(value)) if u.strip()]
 
 
 def _convert(key: str, value: Any, classes: tuple[str, ...]) -> Any:
     if key in ("assigned_on", "replied_on"):
-        return _date(value)
+        return cell_date(value)
     if key in ("key_item", "complex", "closed"):
-        return _bool(value)
+        return cell_bool(value)
     if key == "published":
-        return None if _text(value) == "不予公开" else _bool(value)
+        return None if cell_text(value) == "不予公开" else cell_bool(value)
     if key == "item_number":
-        return _integer(value)
+        return cell_integer(value)
     if key == "source":
-        text = _text(value).replace("人大代表", "").replace("政协委员", "").replace("代表", "").replace("委员", "")
+        text = cell_text(value).replace("人大代表", "").replace("政协委员", "").replace("代表", "").replace("委员", "")
         text = {"议": "建议", "案": "提案"}.get(text, text)
-        return _choice(text, ("建议", "提案"))
+        return cell_choice(text, ("建议", "提案"))
     if key == "role":
-        return _choice(_text(value).replace("单位", ""), ("主办", "会办"))
+        return cell_choice(cell_text(value).replace("单位", ""), ("主办", "会办"))
     if key == "result_class":
-        text = _text(value).upper().removesuffix("类")
-        return _choice(text, classes) if text else None
+        text = cell_text(value).upper().removesuffix("类")
+        return cell_choice(text, classes) if text else None
     if key in ("attitude", "result_rating"):
-        return _choice(value, ("满意", "基本满意", "不满意"))
+        return cell_choice(value, ("满意", "基本满意", "不满意"))
     if key == "contact_mode":
-        return _choice(value, CONTACT_MODES)
+        return cell_choice(value, CONTACT_MODES)
     if key == "co_units":
-        return _units(value)
-    return _text(value)
+        return cell_units(value)
+    return cell_text(value)
 
 
 def normalise(raw_rows: list[RawRow], classes: tuple[str, ...]) -> Ledger:
@@ -385,14 +385,14 @@ def normalise(raw_rows: list[RawRow], classes: tuple[str, ...]) -> Ledger:
                 converted[key] = _convert(key, value, classes)
             except CellError as exc:
                 row_ok = False
-                shown = _text(value)
+                shown = cell_text(value)
                 findings.append(error(
                     "ledger.bad_value", f"{path}.{key}",
                     f"{path}.{key}：{raw.where}“{header}”列的值“{shown[:40]}”{exc}",
                 ))
         if not row_ok:
             continue
-        if converted.get("published") is None and _text(raw.values.get("published")) == "不予公开":
+        if converted.get("published") is None and cell_text(raw.values.get("published")) == "不予公开":
             converted["publishable"] = False
         for column in COLUMNS:
             if column.required and converted.get(column.key) in (None, ""):

@@ -10,7 +10,7 @@ from flask import Flask
 
 from ..converter import ConverterPool, PoolSettings
 from ..profile import load_profile
-from . import api, problems
+from . import api, batch, pages, problems
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
@@ -41,4 +41,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     problems.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(batch.bp)
+    app.register_blueprint(pages.bp)
     return app

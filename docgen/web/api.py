@@ -24,7 +24,7 @@ def _case_from_request(kind: DocumentKind | None = None) -> Any:
     other fields (e.g. ``ledger``), which the kind puts into the case.
     """
     if request.mimetype == "multipart/form-data" and kind is not None:
-        data = _parse_json(request.form.get("case", "{}").encode("utf-8"))
+        data = parse_json(request.form.get("case", "{}").encode("utf-8"))
         if not isinstance(data, dict):
             raise ApiProblem(400, "malformed_json", "JSON 无法解析", "表单字段 case 应为 JSON 对象")
         for field, upload in request.files.items():
@@ -35,10 +35,10 @@ def _case_from_request(kind: DocumentKind | None = None) -> Any:
             415, "unsupported_media_type", "请求体格式不受支持",
             f"请求体应为 JSON（Content-Type: application/json），收到“{request.mimetype or '无'}”",
         )
-    return _parse_json(request.get_data(cache=True))
+    return parse_json(request.get_data(cache=True))
 
 
-def _parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

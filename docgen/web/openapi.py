@@ -99,6 +99,58 @@ def _kind_paths(name: str, title: str, schema_ref: str) -> dict[str, Any]:
     }
 
 
+def _other_paths() -> dict[str, Any]:
+    """Ledger figures and batches (their bodies are described in prose: they take files)."""
+    json_or_file = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "ledger": {"type": "string", "format": "binary"}, "cases": {"type": "string", "format": "binary"}}}},
+        },
+    }
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    batch_body = {
+        "description": "JSON {kind, cases, output: zip|pdf, document_format: docx|pdf, strict, draft}，"
+        "或 multipart（kind、output、document_format、strict 字段和 cases 文件：.json/.xlsx/.csv）",
+        **json_or_file,
+    }
+    return {
+        "/api/v1/ledger/stats": {"post": {
+            "operationId": "ledger_stats", "summary": "统计台账（JSON 行列表，或上传 ledger 文件）",
+            "requestBody": json_or_file,
+            "responses": {"200": {"description": "{ok, figures, findings}"}, "422": _problem("台账无法读取"),
+                          "400": _problem("请求有误")},
+        }},
+        "/api/v1/batch": {"post": {
+            "operationId": "render_batch", "summary": "批量生成：压缩包（含 报告.json）或合并的 PDF",
+            "requestBody": batch_body,
+            "responses": {
+                "200": {"description": "X-Docgen-Batch 给出件数；合并 PDF 时 X-Docgen-Report 列出有问题的案件",
+                        "content": {"application/zip": binary, PDF_MEDIA_TYPE: binary}},
+                "422": _problem("严格模式下有案件未通过检查，或上传文件无法读取"),
+                "413": _problem("件数过多"), "400": _problem("请求有误"),
+            },
+        }},
+        "/api/v1/batch/jobs": {"post": {
+            "operationId": "submit_batch_job", "summary": "以任务方式批量生成（可查询进度）",
+            "requestBody": batch_body,
+            "responses": {"202": {"description": "{id, status_url, result_url}"}, "422": _problem("输入无法读取")},
+        }},
+        "/api/v1/batch/jobs/{job_id}": {"get": {
+            "operationId": "batch_job_status", "summary": "任务进度",
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "{state, done, total, report}"}, "404": _problem("没有该任务")},
+        }},
+        "/api/v1/batch/jobs/{job_id}/result": {"get": {
+            "operationId": "batch_job_result", "summary": "下载任务结果",
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "压缩包或 PDF", "content": {"application/zip": binary, PDF_MEDIA_TYPE: binary}},
+                          "404": _problem("没有该任务"), "409": _problem("任务未完成或已失败")},
+        }},
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     kinds = all_kinds()
@@ -137,6 +189,7 @@ def openapi_document() -> dict[str, Any]:
     }
     for kind in kinds:
         paths.update(_kind_paths(kind.name, kind.title, refs[(kind.model, "validation")]["$ref"]))
+    paths.update(_other_paths())
     return {
         "openapi": "3.1.0",
         "info": {

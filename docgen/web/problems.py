@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
+from ..batch import BatchBadValues, BatchEmpty, BatchInputError, BatchInvalid, BatchTooLarge
 from ..converter import ConversionFailed, ConversionTimeout, ConverterUnavailable
 from ..errors import CaseRejected, DocgenError, InvalidCase, UnknownKind, UploadRefused
 from ..findings import Finding
@@ -47,6 +48,15 @@ def problem_response(problem: ApiProblem) -> Response:
 def from_docgen_error(exc: DocgenError) -> ApiProblem:
     if isinstance(exc, (InvalidCase, CaseRejected)):
         return ApiProblem(422, exc.code, "案件数据未通过检查", exc.message, exc.findings)
+    if isinstance(exc, BatchInvalid):
+        return ApiProblem(422, exc.code, "批量案件未通过检查", exc.message, exc.findings)
+    if isinstance(exc, BatchTooLarge):
+        return ApiProblem(413, exc.code, "批量件数过多", exc.message)
+    if isinstance(exc, BatchEmpty):
+        return ApiProblem(422, exc.code, "没有案件", exc.message)
+    if isinstance(exc, BatchInputError):
+        title = "批量案件表格有误" if isinstance(exc, BatchBadValues) else "批量案件文件无法读取"
+        return ApiProblem(422, exc.code, title, exc.message, exc.findings)
     if isinstance(exc, UploadRefused):
         return ApiProblem(400, exc.code, "不接受上传文件", exc.message)
     if isinstance(exc, UnknownKind):
