@@ -93,7 +93,6 @@ def figures():
 
 
 def test_sample_ledger_is_realistic(hand):
-    records = sheet_records()
     assert hand["total"] >= 60 and hand["建议"] and hand["提案"] and hand["main"] and hand["co"]
     assert hand["A"] and hand["B"] and hand["C"]
     assert hand["on_time"] < hand["replied"] < hand["main"]  # some late, some not yet replied
@@ -290,7 +289,7 @@ def test_document_has_basic_facts_table_chart_and_sections_in_order(summary_docx
 
 
 def test_document_layout_follows_the_standard(summary_docx):
-    from test_reply_letter_docx import NS, Package, w
+    from docfacts import NS, Package, w
 
     pkg = Package(summary_docx)
     size = pkg.sect.find("w:pgSz", NS)

@@ -21,8 +21,7 @@ from docgen.profile import Profile, load_profile
 from docgen.web import create_app
 
 from conftest import invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
-from test_reply_letter_docx import NS, Package, _red_double_rules, mm, w
-from test_reply_letter_pdf import fonts_of, is_embedded, squash
+from docfacts import NS, Package, fonts_of, is_embedded, mm, red_double_rules, squash, w
 
 KIND = "co-handling-opinion"
 VALID = {p.stem: p for p in valid_samples(KIND)}
@@ -298,8 +297,8 @@ def test_red_letterhead_names_the_co_handling_unit_when_on(packages):
     header = pkg.part_for("header", "first")
     assert ("IssuerMark", "江州市财政局") in pkg.paragraphs(header)
     assert pkg.style_value("IssuerMark", "w:rPr/w:color", "val") == "FF0000"
-    assert len(_red_double_rules(header)) == 1
-    assert len(_red_double_rules(pkg.part_for("footer", "first"))) == 1
+    assert len(red_double_rules(header)) == 1
+    assert len(red_double_rules(pkg.part_for("footer", "first"))) == 1
     assert ("DocNumber", "江财函〔2024〕46号") in pkg.paragraphs(header)
 
 
@@ -309,7 +308,7 @@ def test_letterhead_is_absent_when_off(packages):
     styles = [s for s, _ in pkg.paragraphs(header)]
     assert "IssuerMark" not in styles and "IssuerMarkBlank" in styles
     assert "综合行政执法局" not in "".join(t for _, t in pkg.paragraphs(header))
-    assert _red_double_rules(header) == [] and _red_double_rules(pkg.part_for("footer", "first")) == []
+    assert red_double_rules(header) == [] and red_double_rules(pkg.part_for("footer", "first")) == []
 
 
 def test_signer_stands_beside_the_document_number(packages):

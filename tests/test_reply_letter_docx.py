@@ -2,73 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 
 import pytest
 from lxml import etree
 
 from conftest import load_case, open_docx, valid_samples
+from docfacts import NS, Package, mm, red_double_rules, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
-TWIPS_PER_MM = 1440 / 25.4
 SAMPLES = {p.stem: p for p in valid_samples("reply-letter")}
 OFFICIAL_FACES = {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"}
-
-
-def w(name: str) -> str:
-    return f"{{{W}}}{name}"
-
-
-class Package:
-    """The parts of a rendered .docx, parsed."""
-
-    def __init__(self, data: bytes):
-        self.zip = zipfile.ZipFile(io.BytesIO(data))
-        self.document = self.xml("word/document.xml")
-        self.styles = self.xml("word/styles.xml")
-        self.settings = self.xml("word/settings.xml")
-        rels = self.xml("word/_rels/document.xml.rels")
-        self.targets = {r.get("Id"): "word/" + r.get("Target") for r in rels}
-        self.sect = self.document.find(".//w:body/w:sectPr", NS)
-
-    def xml(self, name: str):
-        return etree.fromstring(self.zip.read(name))
-
-    def part_for(self, reference: str, kind: str):
-        ref = self.sect.find(f"w:{reference}Reference[@w:type='{kind}']", NS)
-        assert ref is not None, f"no {kind} {reference}"
-        return self.xml(self.targets[ref.get(f"{{http://schemas.openxmlformats.org/officeDocument/2006/relationships}}id")])
-
-    def style(self, style_id: str):
-        found = self.styles.find(f"w:style[@w:styleId='{style_id}']", NS)
-        assert found is not None, f"style {style_id} missing"
-        return found
-
-    def style_value(self, style_id: str | None, path: str, attr: str) -> str | None:
-        """A property as the style chain resolves it (style → basedOn … → docDefaults)."""
-        while style_id:
-            style = self.style(style_id)
-            el = style.find(path, NS)
-            if el is not None and el.get(w(attr)) is not None:
-                return el.get(w(attr))
-            based = style.find("w:basedOn", NS)
-            style_id = based.get(w("val")) if based is not None else None
-        el = self.styles.find("w:docDefaults/w:rPrDefault/" + path.replace("w:rPr/", ""), NS)
-        return el.get(w(attr)) if el is not None else None
-
-    def paragraphs(self, root=None):
-        """(style id, text) of every paragraph."""
-        out = []
-        for p in (root if root is not None else self.document).iter(w("p")):
-            style = p.find("w:pPr/w:pStyle", NS)
-            text = "".join(t.text or "" for t in p.iter(w("t")))
-            out.append((style.get(w("val")) if style is not None else "Normal", text))
-        return out
-
-    def texts(self, style_id: str) -> list[str]:
-        return [text for style, text in self.paragraphs() if style == style_id]
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +21,6 @@ def packages(reply_letters):
 @pytest.fixture(params=sorted(SAMPLES))
 def sample(request, packages):
     return packages[request.param], load_case(SAMPLES[request.param])
-
-
-def mm(twips: str) -> float:
-    return int(twips) / TWIPS_PER_MM
 
 
 def test_page_is_a4_portrait(sample):
@@ -189,20 +127,13 @@ def test_page_numbers_are_em_dashed_odd_right_even_left_none_on_page_one(sample)
     assert not list(first.iter(w("instrText")))
 
 
-def _red_double_rules(part):
-    return [
-        b for b in part.iter(w("top"))
-        if b.getparent().tag == w("pBdr") and b.get(w("color")) == "FF0000" and b.get(w("val")) in ("thickThinSmallGap", "thinThickSmallGap")
-    ]
-
-
 def test_letterhead_prints_the_unit_in_red_between_red_double_lines(packages):
     pkg = packages["b-suggestion-elevators"]
     header = pkg.part_for("header", "first")
     assert ("IssuerMark", "江州市住房和城乡建设局") in pkg.paragraphs(header)
     assert pkg.style_value("IssuerMark", "w:rPr/w:color", "val") == "FF0000"
-    assert len(_red_double_rules(header)) == 1
-    assert len(_red_double_rules(pkg.part_for("footer", "first"))) == 1
+    assert len(red_double_rules(header)) == 1
+    assert len(red_double_rules(pkg.part_for("footer", "first"))) == 1
 
 
 def test_letterhead_can_be_switched_off_for_preprinted_letter_paper(packages):
@@ -210,7 +141,7 @@ def test_letterhead_can_be_switched_off_for_preprinted_letter_paper(packages):
     header = pkg.part_for("header", "first")
     assert "安平县民政局" not in "".join(t for _, t in pkg.paragraphs(header))
     assert "IssuerMarkBlank" in [s for s, _ in pkg.paragraphs(header)]  # space kept for the printed head
-    assert _red_double_rules(header) == [] and _red_double_rules(pkg.part_for("footer", "first")) == []
+    assert red_double_rules(header) == [] and red_double_rules(pkg.part_for("footer", "first")) == []
 
 
 def test_document_number_and_signer_are_under_the_letterhead(packages):
@@ -236,7 +167,7 @@ def test_required_parts_are_present_in_order(sample):
     assert f"《{case['item_title']}》（第{n}号）收悉" in opening
 
     headings = pkg.texts("Heading1Gw")
-    for i, point in enumerate(case["points"]):
+    for point in case["points"]:
         assert any(h.endswith(point["topic"]) for h in headings)
     for co in case.get("co_handlers", []):
         assert any(t.startswith(f"{co['unit']}：") and co["opinion"][:10] in t for t in texts)

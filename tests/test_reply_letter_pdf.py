@@ -3,37 +3,15 @@ and embed the mapped faces (FangSong body, bold Song title), not a fallback."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 from pypdf import PdfReader
 
 from conftest import load_case, valid_samples
+from docfacts import fonts_of, is_embedded, squash
 
 SAMPLES = {p.stem: p for p in valid_samples("reply-letter")}
 A4 = (595.28, 841.89)
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def fonts_of(reader: PdfReader) -> dict[str, dict]:
-    """BaseFont name (subset prefix removed) → its font dictionary, over all pages."""
-    found = {}
-    for page in reader.pages:
-        resources = page.get("/Resources") or {}
-        for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
-            found[str(font["/BaseFont"]).split("+", 1)[-1].lstrip("/")] = font
-    return found
-
-
-def is_embedded(font) -> bool:
-    if "/DescendantFonts" in font:
-        font = font["/DescendantFonts"][0].get_object()
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 @pytest.fixture(params=sorted(SAMPLES))

@@ -28,7 +28,7 @@ from docgen.kinds.review_opinion import (
 from docgen.profile import Profile, load_profile
 
 from conftest import SAMPLES, invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
-from test_reply_letter_docx import NS, Package, mm, w
+from docfacts import NS, Package, fonts_of, is_embedded, mm, squash, w
 
 KIND = "review-opinion"
 VALID = {p.stem: p for p in valid_samples(KIND)}
@@ -328,7 +328,6 @@ def test_page_numbers_are_on_every_page_including_the_first(sample):
 def test_required_parts_are_present_in_order(sample):
     pkg, data, stem = sample
     paragraphs = [(s, t) for s, t in pkg.paragraphs() if t]
-    texts = [t for _, t in paragraphs]
     title_lines = pkg.texts("DocTitle")
     assert "".join(title_lines) == f"{data['locality']}人大常委会关于" + (
         f"{data['session']['level']}{chinese_number(data['session']['term'])}届人大"
@@ -438,24 +437,10 @@ def test_properties_carry_title_committee_and_subject():
 # --- the PDF through LibreOffice ------------------------------------------------------------------
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
-def fonts_of(reader: PdfReader) -> dict[str, dict]:
-    found = {}
-    for page in reader.pages:
-        for font in ((page.get("/Resources") or {}).get("/Font") or {}).values():
-            font = font.get_object()
-            found[str(font["/BaseFont"]).split("+", 1)[-1].lstrip("/")] = font
-    return found
 
 
-def is_embedded(font) -> bool:
-    if "/DescendantFonts" in font:
-        font = font["/DescendantFonts"][0].get_object()
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 @pytest.fixture(scope="module")

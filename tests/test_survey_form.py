@@ -19,8 +19,7 @@ from docgen.kinds.survey_form import MIN_BLANK_LINES, form_title, page_budget, r
 from docgen.profile import Profile, load_profile
 
 from conftest import SAMPLES, invalid_samples, load_case, render_pdf_sample, valid_samples
-from test_reply_letter_docx import NS, Package, w
-from test_reply_letter_pdf import fonts_of, is_embedded
+from docfacts import NS, Package, fonts_of, is_embedded, squash, w
 
 KIND = "survey-form"
 FOLDER = SAMPLES / KIND
@@ -373,8 +372,6 @@ def pdfs(pool, tmp_path_factory) -> dict[str, PdfReader]:
     return out
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in valid_samples(KIND)] + ["stress"])

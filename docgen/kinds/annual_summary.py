@@ -23,7 +23,7 @@ from ..formatting import chinese_number, format_date, half_width_length, ordinal
 from ..ledger import Ledger, LedgerUnreadable, RawRow, normalise, raw_rows_from_records, read_ledger_file
 from ..profile import Profile
 from .base import DocumentKind
-from .common import Date, LongText, Strict, Text, paragraphs
+from .common import Date, Strict, Text, paragraphs
 
 ALL_CLASS_LETTERS = ("A", "B", "C", "D")
 SectionKey = Literal["practices", "results", "problems", "plans"]

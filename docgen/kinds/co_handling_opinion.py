@@ -20,14 +20,13 @@ from ..formatting import add_months, format_date, half_width_length, ordinal_hea
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
+    ItemCase,
     SIGNATURE_MAX_EM,
     SUFFIX,
     Contact,
     Date,
     LongText,
     Measure,
-    SessionRef,
-    Source,
     Strict,
     Text,
     check_document_number,
@@ -49,16 +48,11 @@ class OpinionPoint(Strict):
     measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="本单位承诺的措施，每项须有完成时限")
 
 
-class CoHandlingOpinionCase(Strict):
+class CoHandlingOpinionCase(ItemCase):
     """会办意见的案件数据。"""
 
     model_config = ConfigDict(title="会办意见")
 
-    source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
-    session: SessionRef = Field(title="会议")
-    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号")
-    item_title: Text = Field(title="建议/提案标题", examples=["关于加快推进既有住宅加装电梯工作的建议"])
-    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加；用于正文开头")
     lead_unit: Text = Field(title="主办单位", description="会办意见的主送单位", examples=["江州市住房和城乡建设局"])
     co_handling_unit: Text = Field(title="会办单位", description="出具会办意见的本单位，即发文和署名单位")
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")

@@ -47,6 +47,16 @@ class SessionRef(Strict):
         return f"{self.level}{term}届人大{session}次会议"
 
 
+class ItemCase(Strict):
+    """The item a document is about: which 建议 or 提案, from which session, by whom."""
+
+    source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
+    session: SessionRef = Field(title="会议")
+    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号")
+    item_title: Text = Field(title="建议/提案标题", examples=["关于加快推进既有住宅加装电梯工作的建议"])
+    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加")
+
+
 class Measure(Strict):
     model_config = ConfigDict(title="承诺措施")
 

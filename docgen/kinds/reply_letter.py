@@ -8,7 +8,6 @@ date, contact person and telephone, copies.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -19,14 +18,13 @@ from ..formatting import add_months, format_date, half_width_length, join_list, 
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
+    ItemCase,
     SUFFIX,
     Contact,
     Date,
     LongText,
     Measure,
     SIGNATURE_MAX_EM,
-    SessionRef,
-    Source,
     Strict,
     Text,
     check_document_number,
@@ -57,16 +55,11 @@ class Point(Strict):
     measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="下一步措施，B类每项须有完成时限")
 
 
-class ReplyLetterCase(Strict):
+class ReplyLetterCase(ItemCase):
     """答复函的案件数据。"""
 
     model_config = ConfigDict(title="答复函")
 
-    source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
-    session: SessionRef = Field(title="会议")
-    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号")
-    item_title: Text = Field(title="建议/提案标题", examples=["关于加快推进既有住宅加装电梯的建议"])
-    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加")
     co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
     handling_unit: Text = Field(title="主办单位")
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")

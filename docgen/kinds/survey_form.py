@@ -26,9 +26,9 @@ from ..formatting import format_date, half_width_length, join_list, title_lines
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
+    ItemCase,
     Date,
     SessionRef,
-    Source,
     Strict,
     Text,
     check_item_title,
@@ -82,16 +82,11 @@ class ReturnTo(Strict):
     phone: Text = Field(title="联系电话")
 
 
-class SurveyFormCase(Strict):
+class SurveyFormCase(ItemCase):
     """征询意见表的案件数据。"""
 
     model_config = ConfigDict(title="征询意见表")
 
-    source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
-    session: SessionRef = Field(title="会议")
-    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号")
-    item_title: Text = Field(title="建议/提案标题", examples=["关于加快推进既有住宅加装电梯工作的建议"])
-    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加")
     co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
     handling_unit: Text = Field(title="主办单位")
     co_handling_units: list[Text] = Field(default_factory=list, title="会办单位")
