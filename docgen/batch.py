@@ -31,7 +31,7 @@ from .errors import DocgenError
 from .findings import Finding, Severity, error
 from .kinds import get_kind
 from .kinds.common import item_label
-from .ledger import CellError, cell_bool, cell_date, cell_integer, cell_text, cell_units, header_key
+from .ledger import CellError, cell_bool, decode_csv, cell_date, cell_integer, cell_text, cell_units, header_key
 from .profile import Profile, load_profile
 
 MAX_CASES = 500  # cases in one batch; more are refused (HTTP 413) — split the batch
@@ -576,13 +576,8 @@ def _xlsx_rows(filename: str, content: bytes) -> tuple[str, list[Any], Iterator[
 
 
 def _csv_rows(filename: str, content: bytes) -> tuple[str, list[Any], Iterator[tuple[int, list[Any]]]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(content)
+    if text is None:
         raise BatchUnreadable([error(
             "batch.encoding", "cases", f"cases：“{filename}”既不是 UTF-8 也不是 GB18030 编码的 CSV 文件",
         )])

@@ -206,14 +206,19 @@ def _read_xlsx(filename: str, content: bytes) -> list[RawRow]:
         workbook.close()
 
 
-def _read_csv(filename: str, content: bytes) -> list[RawRow]:
+def decode_csv(content: bytes) -> str | None:
+    """CSV text as Chinese Excel exports it: UTF-8 (with or without BOM) or GB18030; None if neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = content.decode(encoding)
-            break
+            return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    return None
+
+
+def _read_csv(filename: str, content: bytes) -> list[RawRow]:
+    text = decode_csv(content)
+    if text is None:
         raise LedgerUnreadable([error(
             "ledger.encoding", "ledger", f"ledger：“{filename}”既不是 UTF-8 也不是 GB18030 编码的 CSV 文件",
         )])
