@@ -17,5 +17,24 @@ pdf reply-letter samples/reply-letter/b-suggestion-elevators.json
 pdf reply-letter samples/reply-letter/a-suggestion-bus-shelter.json --draft
 pdftoppm -r 60 -png "$work/b-suggestion-elevators.pdf" docs/images/reply-letter-b
 pdftoppm -r 60 -png "$work/a-suggestion-bus-shelter.pdf" docs/images/reply-letter-draft
-rm -f docs/images/reply-letter-c-1.png
+page_one() {  # kind sample picture-name
+  pdf "$1" "$2"
+  pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$work/$(basename "$2" .json).pdf" "docs/images/$3"
+}
+page_one co-handling-opinion samples/co-handling-opinion/suggestion-elevator-subsidy.json co-handling-opinion-1
+page_one review-opinion samples/review-opinion/district-first-session.json review-opinion-1
+page_one survey-form samples/survey-form/a-proposal-river-cleanup.json survey-form-1
+pdf annual-summary samples/annual-summary/jianshe-2024.json
+pdftoppm -r 40 -png "$work/jianshe-2024.pdf" "$work/summary"
+.venv/bin/python - "$work" <<'PY'
+import glob, sys
+from PIL import Image
+pages = [Image.open(p) for p in sorted(glob.glob(f"{sys.argv[1]}/summary-*.png"))]
+sheet = Image.new("RGB", (sum(p.width for p in pages) + 8 * (len(pages) - 1), max(p.height for p in pages)), (200, 200, 200))
+x = 0
+for p in pages:
+    sheet.paste(p, (x, 0))
+    x += p.width + 8
+sheet.save("docs/images/annual-summary-pages.png", optimize=True)
+PY
 ls -la docs/images
