@@ -180,7 +180,7 @@ def add_months(start: dt.date, months: int) -> dt.date:
 # Where a title reads well when broken: before these ...
 _BREAK_BEFORE = ("第", "的答复", "的建议", "的提案", "的会办意见", "的审议意见", "办理情况", "关于")
 # ... and after these.
-_BREAK_AFTER = ("会议", "期间", "关于", "人大常委会", "建议", "提案", "年度", "局", "委员会")
+_BREAK_AFTER = ("会议", "期间", "人大常委会", "建议", "提案", "年度", "局", "委员会")
 
 
 def title_lines(title: str, max_em: float = 19.5) -> list[str]:
@@ -223,7 +223,7 @@ def _balanced(title: str, breaks: list[int], count: int, max_em: float) -> tuple
             return None
         penalty = (width - target) ** 2
         if b < len(title) and not (title[b:].startswith(_BREAK_BEFORE) or title[:b].endswith(_BREAK_AFTER)):
-            penalty += 36  # a break inside a phrase
+            penalty += 100  # a break inside a phrase costs more than one more line
         return penalty
 
     # best[(k, j)]: cheapest way to set title[:points[j]] as k lines.
