@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -376,6 +377,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, workers: int) 
     except ConverterUnavailable as exc:
         click.echo(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。", err=True)
     app = create_app({"PROFILE": _profile(ctx), "CONVERTER": pool})
+    # A service manager stops us with SIGTERM: exit normally, so the pool stops its workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"docgen 服务已启动：http://{host}:{port}/  （API 说明：/openapi.json）", err=True)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="docgen")

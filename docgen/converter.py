@@ -11,6 +11,7 @@ documents to bound LibreOffice's memory.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import logging
 import os
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
 UNO_PYTHON = "/usr/bin/python3"
+WORKER_SCRIPT = Path(__file__).resolve().with_name("uno_worker.py")
 PDF_FILTER = "writer_pdf_Export"
 INSTALL_HINT = "请安装 LibreOffice 及其 Python 桥接：apt-get install libreoffice-writer-nogui python3-uno（或运行 scripts/setup.sh）"
 
@@ -112,7 +114,7 @@ class Worker:
         }
         self.process = subprocess.Popen(
             [
-                UNO_PYTHON, "-m", "unoserver.server",
+                UNO_PYTHON, str(WORKER_SCRIPT), str(os.getpid()),
                 "--interface", "127.0.0.1", "--port", str(self.port),
                 "--uno-interface", "127.0.0.1", "--uno-port", str(self.uno_port),
                 "--user-installation", str(self.home / "profile"),
@@ -207,10 +209,12 @@ class ConverterPool:
                 self._idle.put(w)
             self._started = True
             self._stopping.clear()
+            atexit.register(self.stop)
             self._monitor = threading.Thread(target=self._watch, name="docgen-pool-monitor", daemon=True)
             self._monitor.start()
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         self._stopping.set()
         with self._lock:
             workers, self._workers = list(self._workers), []

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 import docgen
-from conftest import SAMPLES, load_case, render_pdf_sample
+from conftest import SAMPLES, libreoffice_workers_of, load_case, render_pdf_sample
 from docgen import converter as converter_module
 from docgen.cli import main
 from docgen.converter import ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
@@ -216,3 +216,21 @@ def test_no_worker_processes_outlive_the_pool():
     time.sleep(0.5)
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+
+def test_workers_of_a_killed_process_go_away_by_themselves():
+    import subprocess
+    import sys
+
+    code = ("from docgen.converter import ConverterPool, PoolSettings; import time; "
+            "pool = ConverterPool(PoolSettings(workers=1)); pool.start(); print('ready', flush=True); time.sleep(120)")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "ready"
+    assert libreoffice_workers_of(parent.pid)
+    os.kill(parent.pid, signal.SIGKILL)  # no chance to clean up
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while libreoffice_workers_of(parent.pid) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert libreoffice_workers_of(parent.pid) == []
