@@ -89,8 +89,7 @@ class Figures:
 
 
 def reply_due(row: LedgerRow, profile: Profile) -> dt.date:
-    months = profile.deadlines.complex_reply_months if row.complex else profile.deadlines.reply_months
-    return add_months(row.assigned_on, months)
+    return add_months(row.assigned_on, profile.reply_period_months(row.complex))
 
 
 def compute(rows: list[LedgerRow], profile: Profile) -> Figures:

@@ -82,6 +82,10 @@ class Profile(_Section):
     def classes(self) -> tuple[ResultClass, ...]:
         return SCHEMES[self.result_classes.scheme]
 
+    def reply_period_months(self, complex_item: bool) -> int:
+        """Months allowed for the reply after assignment: 3, or 6 for complex items (configurable)."""
+        return self.deadlines.complex_reply_months if complex_item else self.deadlines.reply_months
+
     def result_class(self, letter: str) -> ResultClass | None:
         return next((c for c in self.classes if c.letter == letter), None)
 

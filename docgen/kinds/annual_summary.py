@@ -19,8 +19,21 @@ from ..engine import DocumentProperties, Picture
 from ..errors import CaseRejected
 from ..figures import Figures, compute
 from ..findings import Finding, error, warning
-from ..formatting import chinese_number, format_date, half_width_length, ordinal_heading, title_lines
-from ..ledger import Ledger, LedgerUnreadable, RawRow, normalise, raw_rows_from_records, read_ledger_file
+from ..formatting import (
+    chinese_number,
+    format_date,
+    half_width_length,
+    ordinal_heading,
+    title_lines,
+)
+from ..ledger import (
+    Ledger,
+    LedgerUnreadable,
+    RawRow,
+    normalise,
+    raw_rows_from_records,
+    read_ledger_file,
+)
 from ..profile import Profile
 from .base import DocumentKind
 from .common import Date, Strict, Text, paragraphs

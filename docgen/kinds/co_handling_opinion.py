@@ -16,15 +16,21 @@ from pydantic import ConfigDict, Field
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
-from ..formatting import add_months, format_date, half_width_length, ordinal_heading, title_lines
+from ..formatting import (
+    add_months,
+    format_date,
+    half_width_length,
+    ordinal_heading,
+    title_lines,
+)
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
-    ItemCase,
     SIGNATURE_MAX_EM,
     SUFFIX,
     Contact,
     Date,
+    ItemCase,
     LongText,
     Measure,
     Strict,
@@ -34,9 +40,9 @@ from .common import (
     check_measures,
     check_person_names,
     check_phone,
+    contact_notes,
     paragraphs,
     sentence,
-    contact_notes,
 )
 
 

@@ -9,7 +9,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..findings import Finding, error, warning
-from ..formatting import chinese_number, document_number_problem, format_date, phone_problem
+from ..formatting import (
+    chinese_number,
+    document_number_problem,
+    format_date,
+    phone_problem,
+)
+from ..profile import Profile
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
@@ -120,6 +126,30 @@ def check_measures(measures: list[Measure], path: str, replied_on: dt.date, *, d
                 "commitment.vague", f"{here}.content",
                 f"{here}.content：措施表述含糊（“{vague}”），请写明具体做什么、何时完成",
             ))
+    return findings
+
+
+def check_result_class(letter: str, profile: Profile, path: str = "result_class") -> list[Finding]:
+    """The class letter belongs to the configured scheme (ABC or ABCD)."""
+    if profile.result_class(letter) is not None:
+        return []
+    letters = "/".join(c.letter for c in profile.classes)
+    return [error(
+        "result_class.unknown", path,
+        f"{path}：“{letter}”不属于本地配置的{profile.result_classes.scheme}分类方案（可选 {letters}）",
+    )]
+
+
+def check_co_handling_units(lead: str, units: list[tuple[str, str]]) -> list[Finding]:
+    """Co-handling units given as (path, unit): none is the lead unit, none is listed twice."""
+    findings = []
+    seen: set[str] = set()
+    for path, unit in units:
+        if unit == lead:
+            findings.append(error("co_handler.is_lead", path, f"{path}：“{unit}”是主办单位，不能同时列为会办单位"))
+        elif unit in seen:
+            findings.append(warning("co_handler.duplicate", path, f"{path}：会办单位“{unit}”重复列出"))
+        seen.add(unit)
     return findings
 
 

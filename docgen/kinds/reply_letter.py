@@ -14,30 +14,42 @@ from pydantic import ConfigDict, Field
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
-from ..formatting import add_months, format_date, half_width_length, join_list, ordinal_heading, title_lines
+from ..formatting import (
+    add_months,
+    format_date,
+    half_width_length,
+    join_list,
+    ordinal_heading,
+    title_lines,
+)
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
-    ItemCase,
+    SIGNATURE_MAX_EM,
     SUFFIX,
     Contact,
     Date,
+    ItemCase,
     LongText,
     Measure,
-    SIGNATURE_MAX_EM,
     Strict,
     Text,
+    check_co_handling_units,
     check_document_number,
     check_item_title,
     check_measures,
     check_person_names,
     check_phone,
+    check_result_class,
     contact_notes,
     paragraphs,
     sentence,
 )
-from .survey_form import check_fits_one_page, survey_case_for_reply_letter, survey_for_reply_letter
-
+from .survey_form import (
+    check_fits_one_page,
+    survey_case_for_reply_letter,
+    survey_for_reply_letter,
+)
 
 
 class CoHandler(Strict):
@@ -113,11 +125,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
     def _check_class(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
         result_class = profile.result_class(case.result_class)
         if result_class is None:
-            letters = "/".join(c.letter for c in profile.classes)
-            return [error(
-                "result_class.unknown", "result_class",
-                f"result_class：“{case.result_class}”不属于本地配置的{profile.result_classes.scheme}分类方案（可选 {letters}）",
-            )]
+            return check_result_class(case.result_class, profile)
         findings: list[Finding] = []
         all_measures = [m for p in case.points for m in p.measures]
         if result_class.requires_commitments and not all_measures:
@@ -137,25 +145,17 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
         return findings
 
     def _check_co_handlers(self, case: ReplyLetterCase) -> list[Finding]:
-        findings = []
-        seen: set[str] = set()
-        for i, co in enumerate(case.co_handlers):
-            if not co.opinion.strip():
-                findings.append(error(
-                    "co_handler.opinion_missing", f"co_handlers[{i}].opinion",
-                    f"co_handlers[{i}].opinion：答复中须说明会办单位“{co.unit}”的会办意见",
-                ))
-            if co.unit == case.handling_unit:
-                findings.append(error(
-                    "co_handler.is_lead", f"co_handlers[{i}].unit",
-                    f"co_handlers[{i}].unit：“{co.unit}”是主办单位，不能同时列为会办单位",
-                ))
-            elif co.unit in seen:
-                findings.append(warning(
-                    "co_handler.duplicate", f"co_handlers[{i}].unit", f"co_handlers[{i}].unit：会办单位“{co.unit}”重复列出",
-                ))
-            seen.add(co.unit)
-        return findings
+        findings = [
+            error(
+                "co_handler.opinion_missing", f"co_handlers[{i}].opinion",
+                f"co_handlers[{i}].opinion：答复中须说明会办单位“{co.unit}”的会办意见",
+            )
+            for i, co in enumerate(case.co_handlers)
+            if not co.opinion.strip()
+        ]
+        return findings + check_co_handling_units(
+            case.handling_unit, [(f"co_handlers[{i}].unit", co.unit) for i, co in enumerate(case.co_handlers)]
+        )
 
     def _check_dates(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
         if case.replied_on < case.assigned_on:
@@ -163,7 +163,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
                 "reply_date.before_assignment", "replied_on",
                 f"replied_on：答复日期{format_date(case.replied_on)}早于交办日期{format_date(case.assigned_on)}",
             )]
-        months = reply_period_months(case, profile)
+        months = profile.reply_period_months(case.complex)
         deadline = add_months(case.assigned_on, months)
         if case.replied_on > deadline:
             days = (case.replied_on - deadline).days
@@ -213,11 +213,6 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
 
 
 # --- content pieces (module level so other kinds and tests can use them) -----------------
-
-
-def reply_period_months(case: ReplyLetterCase, profile: Profile) -> int:
-    """Months allowed for the reply: 3 after assignment, 6 for complex items (configurable)."""
-    return profile.deadlines.complex_reply_months if case.complex else profile.deadlines.reply_months
 
 
 def document_title(case: ReplyLetterCase) -> str:

@@ -19,7 +19,13 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
-from ..formatting import chinese_number, enumerate_points, format_date, half_width_length, title_lines
+from ..formatting import (
+    chinese_number,
+    enumerate_points,
+    format_date,
+    half_width_length,
+    title_lines,
+)
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (

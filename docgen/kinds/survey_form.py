@@ -21,19 +21,21 @@ from typing import Annotated, Any, Protocol
 from pydantic import ConfigDict, Field, StringConstraints
 
 from ..engine import DocumentProperties
-from ..findings import Finding, error, warning
+from ..findings import Finding, error
 from ..formatting import format_date, half_width_length, join_list, title_lines
 from ..profile import Profile
 from .base import DocumentKind
 from .common import (
-    ItemCase,
     Date,
+    ItemCase,
     SessionRef,
     Strict,
     Text,
+    check_co_handling_units,
     check_item_title,
     check_person_names,
     check_phone,
+    check_result_class,
 )
 
 # --- geometry of the printed form (shared with templates/tpl_survey_form.py) ---------------
@@ -120,7 +122,9 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
         )
         findings += check_item_title(case.source, case.item_title)
         findings += check_result_class(case.result_class, profile)
-        findings += check_co_handling_units(case.handling_unit, case.co_handling_units)
+        findings += check_co_handling_units(
+            case.handling_unit, [(f"co_handling_units[{i}]", unit) for i, unit in enumerate(case.co_handling_units)]
+        )
         findings += self._check_dates(case, profile)
         findings += check_phone(case.return_to.phone, "return_to.phone")
         findings += check_fits_one_page(case, profile)
@@ -159,29 +163,6 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
 
 
 # --- rules (module level: they read plain values) ---------------------------------------
-
-
-def check_result_class(letter: str, profile: Profile, path: str = "result_class") -> list[Finding]:
-    if profile.result_class(letter) is not None:
-        return []
-    letters = "/".join(c.letter for c in profile.classes)
-    return [error(
-        "result_class.unknown", path,
-        f"{path}：“{letter}”不属于本地配置的{profile.result_classes.scheme}分类方案（可选 {letters}）",
-    )]
-
-
-def check_co_handling_units(lead: str, units: list[str], path: str = "co_handling_units") -> list[Finding]:
-    findings = []
-    seen: set[str] = set()
-    for i, unit in enumerate(units):
-        here = f"{path}[{i}]"
-        if unit == lead:
-            findings.append(error("co_handler.is_lead", here, f"{here}：“{unit}”是主办单位，不能同时列为会办单位"))
-        elif unit in seen:
-            findings.append(warning("co_handler.duplicate", here, f"{here}：会办单位“{unit}”重复列出"))
-        seen.add(unit)
-    return findings
 
 
 def check_fits_one_page(case: SurveyFormCase, profile: Profile) -> list[Finding]:
