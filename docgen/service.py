@@ -13,7 +13,7 @@ from .engine import DocumentProperties, render_docx
 from .errors import CaseRejected, InvalidCase
 from .figures import Figures, compute
 from .kinds.annual_summary import ALL_CLASS_LETTERS, class_findings
-from .ledger import LedgerUnreadable, load_ledger
+from .ledger import LedgerRow, LedgerUnreadable, load_ledger
 from .findings import Finding, findings_from_validation_error, has_errors
 from .kinds import get_kind
 from .profile import Profile, load_profile
@@ -94,6 +94,7 @@ def render(
 class LedgerReport:
     figures: Figures | None
     findings: list[Finding]
+    rows: list[LedgerRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -115,7 +116,7 @@ def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile | None
     except LedgerUnreadable as exc:
         return LedgerReport(None, exc.findings)
     findings = ledger.findings + class_findings(ledger, profile)
-    return LedgerReport(compute(ledger.rows, profile), findings)
+    return LedgerReport(compute(ledger.rows, profile), findings, ledger.rows)
 
 
 def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:

@@ -22,7 +22,6 @@ from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
 from ..kinds import all_kinds, get_kind
 from ..kinds.annual_summary import REQUIRED_SECTIONS, rating_counts
-from ..ledger import load_ledger
 from .api import content_disposition
 from .forms import SchemaForm, dotted
 
@@ -209,9 +208,9 @@ def summary() -> Any:
     if source is not None:
         report = service.ledger_report(source, profile)
         findings = report.findings
-        if report.figures is not None and isinstance(source, tuple):
-            rows = load_ledger(source, ("A", "B", "C", "D")).rows
-            ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in rows], ensure_ascii=False)
+        if report.figures is not None and isinstance(source, tuple):  # keep the uploaded rows for the next submit
+            ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in report.rows],
+                                     ensure_ascii=False)
     action = form.get("_action", "")
     if action.startswith(("add", "remove")):
         if action == "add-section":
@@ -235,9 +234,7 @@ def summary() -> Any:
             return response
     chart = None
     if report is not None and report.figures is not None:
-        rows = json.loads(ledger_json) if ledger_json else []
-        parsed = load_ledger(rows, ("A", "B", "C", "D")).rows if rows else []
-        png = charts.results_and_satisfaction(report.figures, rating_counts(parsed))
+        png = charts.results_and_satisfaction(report.figures, rating_counts(report.rows))
         chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     status = 422 if any(f.severity.value == "error" for f in findings) and action in ("docx", "pdf") else 200
     return render_template(
