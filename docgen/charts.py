@@ -1,32 +1,36 @@
-"""Charts for documents (matplotlib, Agg backend): PNG bytes with Chinese labels."""
+"""The summary's chart (matplotlib): result classes and survey ratings, PNG bytes with Chinese labels.
+
+Each chart is its own :class:`matplotlib.figure.Figure` drawn on the Agg canvas, not pyplot's
+global state, so that threads of the server can draw at the same time.
+"""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
-matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-
-from .figures import Figures  # noqa: E402
+from .figures import Figures
 
 # The body face (FandolFang, standing in for 仿宋_GB2312), shipped in fonts/.
 FONT = FontProperties(fname=str(Path(__file__).resolve().parent.parent / "fonts" / "fandol" / "FandolFang-Regular.otf"))
 CLASS_COLOURS = ("#9E2A2B", "#C97B63", "#D9B38C", "#8C8C8C")
 RATING_COLOURS = ("#9E2A2B", "#D9B38C", "#8C8C8C")
+RATINGS = ("满意", "基本满意", "不满意")
+ASPECTS = ("办理态度", "办理结果")
 
 
-def _bar_labels(ax, bars, values) -> None:
+def _bar_labels(ax: Axes, bars: BarContainer, values: list[int]) -> None:
     for bar, value in zip(bars, values):
         ax.annotate(str(value), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom",
                     fontproperties=FONT, fontsize=9, xytext=(0, 2), textcoords="offset points")
 
 
-def _style(ax, title: str, labels: list[str]) -> None:
+def _style(ax: Axes, title: str, labels: list[str]) -> None:
     ax.set_title(title, fontproperties=FONT, fontsize=11)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, fontproperties=FONT, fontsize=9)
@@ -41,7 +45,7 @@ def results_and_satisfaction(figures: Figures, counts: dict[str, dict[str, int]]
 
     ``counts`` maps 办理态度/办理结果 to {满意, 基本满意, 不满意} counts.
     """
-    fig: Figure = plt.figure(figsize=(6.3, 2.8), dpi=200)
+    fig = Figure(figsize=(6.3, 2.8), dpi=200)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
     letters = list(figures.by_class)
     values = [figures.by_class[letter] for letter in letters]
@@ -49,18 +53,16 @@ def results_and_satisfaction(figures: Figures, counts: dict[str, dict[str, int]]
     _bar_labels(left, bars, values)
     _style(left, "办理结果分类（主办件）", [f"{letter}类" for letter in letters])
 
-    ratings = ("满意", "基本满意", "不满意")
     width = 0.26
-    for i, rating in enumerate(ratings):
-        series = [counts[aspect][rating] for aspect in ("办理态度", "办理结果")]
+    for i, rating in enumerate(RATINGS):
+        series = [counts[aspect][rating] for aspect in ASPECTS]
         bars = right.bar([x + (i - 1) * width for x in range(2)], series, width, color=RATING_COLOURS[i], label=rating)
         _bar_labels(right, bars, series)
-    _style(right, "征询意见表评价", ["办理态度", "办理结果"])
+    _style(right, "征询意见表评价", list(ASPECTS))
     legend_font = FONT.copy()
     legend_font.set_size(8)
     right.legend(prop=legend_font, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
-    plt.close(fig)
     return out.getvalue()
