@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 from openpyxl import Workbook  # noqa: E402
 
 import docgen  # noqa: E402
-from docgen.figures import compute  # noqa: E402
-from docgen.ledger import load_ledger  # noqa: E402
+from docgen.kinds.annual_summary.figures import compute  # noqa: E402
+from docgen.kinds.annual_summary.ledger import load_ledger  # noqa: E402
 from docgen.profile import load_profile  # noqa: E402
 
 CASE = ROOT / "samples" / "annual-summary" / "jianshe-2024.json"
@@ -70,9 +70,9 @@ def main() -> None:
     profile = load_profile()
     docgen.render("annual-summary", {**case, "ledger": ledger[:50]})  # warm imports (matplotlib, templates)
 
-    read = median_seconds(lambda: load_ledger(("台账.xlsx", xlsx), ("A", "B", "C", "D")), args.rounds)
-    rows = load_ledger(ledger, ("A", "B", "C", "D")).rows
-    figures = median_seconds(lambda: compute(load_ledger(ledger, ("A", "B", "C", "D")).rows, profile), args.rounds)
+    read = median_seconds(lambda: load_ledger(("台账.xlsx", xlsx)), args.rounds)
+    rows = load_ledger(ledger).rows
+    figures = median_seconds(lambda: compute(load_ledger(ledger).rows, profile), args.rounds)
     render = median_seconds(lambda: docgen.render("annual-summary", case, profile), args.rounds)
     print(f"ledger of {len(rows)} rows ({len(xlsx) // 1024} KiB as .xlsx), median of {args.rounds} rounds:")
     print(f"  read .xlsx (openpyxl, every cell converted)   {read * 1000:7.0f} ms")

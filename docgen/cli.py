@@ -20,6 +20,7 @@ from . import service
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
 from .errors import CaseRejected, DocgenError, InvalidCase
 from .findings import Finding, Severity
+from .intake.jsondata import MalformedJson, decode_json
 from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
 
@@ -70,13 +71,9 @@ def read_case(path: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageProblem(f"无法读取案件文件 {name}：{exc}") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageProblem(f"{name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from exc
-    except RecursionError as exc:
-        raise UsageProblem(f"{name} 的 JSON 嵌套过深") from exc
-    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
-        raise UsageProblem(f"{name} 中有无法处理的数值：{str(exc)[:100]}") from exc
+        return decode_json(text, f"“{name}”")
+    except MalformedJson as exc:
+        raise UsageProblem(exc.message) from exc
 
 
 def echo_findings(findings: list[Finding]) -> None:

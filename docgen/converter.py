@@ -43,14 +43,17 @@ class ConverterUnavailable(DocgenError):
     """LibreOffice (or its UNO bridge) is not installed, or no worker could be started."""
 
     code = "pdf_unavailable"
+    status, title = 503, "PDF 转换不可用"
 
 
 class ConversionTimeout(DocgenError):
     code = "pdf_timeout"
+    status, title = 504, "PDF 转换超时"
 
 
 class ConversionFailed(DocgenError):
     code = "pdf_failed"
+    status, title = 502, "PDF 转换失败"
 
 
 @dataclass(frozen=True)

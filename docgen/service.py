@@ -11,11 +11,9 @@ from pydantic import BaseModel, ValidationError
 from . import pdf
 from .engine import DocumentProperties, render_docx
 from .errors import CaseRejected, InvalidCase
-from .figures import Figures, compute
-from .kinds.annual_summary import ALL_CLASS_LETTERS, class_findings
-from .ledger import LedgerRow, LedgerUnreadable, load_ledger
 from .findings import Finding, findings_from_validation_error, has_errors
 from .kinds import get_kind
+from .kinds.annual_summary import report as ledger_reports
 from .profile import Profile, load_profile
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,9 +28,12 @@ class Converter(Protocol):
 
 @dataclass
 class CheckResult:
+    """A case checked under ``profile``: its findings, and the parsed case when the schema passed."""
+
     kind: str
     findings: list[Finding]
     case: BaseModel | None = None
+    profile: Profile | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,7 @@ def check(kind_name: str, data: Any, profile: Profile | None = None) -> CheckRes
         return CheckResult(kind.name, findings_from_validation_error(exc))
     except CaseRejected as exc:
         return CheckResult(kind.name, exc.findings)
-    return CheckResult(kind.name, kind.check(case, profile), case)
+    return CheckResult(kind.name, kind.check(case, profile), case, profile)
 
 
 def render(
@@ -72,15 +73,21 @@ def render(
     converter: Converter | None = None,
     draft: bool = False,
 ) -> RenderedDocument:
-    """Render a case to .docx, or to PDF through ``converter``. Raises :class:`InvalidCase`
-    when any finding is an error. ``draft`` lays the 草稿 watermark across every PDF page."""
-    profile = profile or load_profile()
-    result = check(kind_name, data, profile)
-    if not result.ok or result.case is None:
-        raise InvalidCase(kind_name, result.findings)
-    kind = get_kind(kind_name)
+    """Check a case, then render it to .docx, or to PDF through ``converter``. Raises
+    :class:`InvalidCase` when any finding is an error. ``draft`` lays the 草稿 watermark across
+    every PDF page."""
+    return render_checked(check(kind_name, data, profile), fmt=fmt, converter=converter, draft=draft)
+
+
+def render_checked(
+    result: CheckResult, *, fmt: Format = "docx", converter: Converter | None = None, draft: bool = False
+) -> RenderedDocument:
+    """Render a case :func:`check` has passed, without parsing or checking it again."""
+    if not result.ok or result.case is None or result.profile is None:
+        raise InvalidCase(result.kind, result.findings)
+    kind = get_kind(result.kind)
     properties = kind.properties(result.case)
-    content = render_docx(kind.template, kind.context(result.case, profile), properties)
+    content = render_docx(kind.template, kind.context(result.case, result.profile), properties)
     name = kind.filename(result.case)
     if fmt == "docx":
         return RenderedDocument(content, f"{name}.docx", DOCX_MEDIA_TYPE, result.findings)
@@ -90,33 +97,9 @@ def render(
     return RenderedDocument(content, f"{name}.pdf", pdf.PDF_MEDIA_TYPE, result.findings)
 
 
-@dataclass
-class LedgerReport:
-    figures: Figures | None
-    findings: list[Finding]
-    rows: list[LedgerRow] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.figures is not None and not has_errors(self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "figures": self.figures.to_dict() if self.figures is not None else None,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-
-def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile | None = None) -> LedgerReport:
+def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile | None = None) -> ledger_reports.LedgerReport:
     """The figures of a ledger given as records or as (filename, content), with its findings."""
-    profile = profile or load_profile()
-    try:
-        ledger = load_ledger(source, ALL_CLASS_LETTERS)
-    except LedgerUnreadable as exc:
-        return LedgerReport(None, exc.findings)
-    findings = ledger.findings + class_findings(ledger, profile)
-    return LedgerReport(compute(ledger.rows, profile), findings, ledger.rows)
+    return ledger_reports.ledger_report(source, profile or load_profile())
 
 
 def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 import docgen
 from conftest import SAMPLES, load_case, open_docx, render_pdf_sample
 from docgen.cli import main
-from docgen.figures import Ratio, compute
-from docgen.ledger import LedgerUnreadable, load_ledger
+from docgen.kinds.annual_summary.figures import Ratio, compute
+from docgen.kinds.annual_summary.ledger import LedgerUnreadable, load_ledger
 from docgen.profile import load_profile
 
 KIND = "annual-summary"
@@ -27,7 +27,6 @@ XLSX = FOLDER / "台账-2024.xlsx"
 TEMPLATE = FOLDER / "台账模板.xlsx"
 SECTIONS = FOLDER / "sections" / "2024.json"
 CASE = FOLDER / "jianshe-2024.json"
-ABC = ("A", "B", "C", "D")
 
 
 def sheet_records() -> list[dict]:
@@ -84,7 +83,7 @@ def hand() -> dict:
 
 @pytest.fixture(scope="module")
 def figures():
-    ledger = load_ledger((XLSX.name, XLSX.read_bytes()), ABC)
+    ledger = load_ledger((XLSX.name, XLSX.read_bytes()))
     assert ledger.ok, ledger.findings
     return compute(ledger.rows, load_profile())
 
@@ -144,7 +143,7 @@ def tiny(**overrides) -> dict:
 
 
 def figures_of(rows: list[dict]):
-    ledger = load_ledger(rows, ABC)
+    ledger = load_ledger(rows)
     assert ledger.ok, ledger.findings
     return compute(ledger.rows, load_profile())
 
@@ -197,7 +196,7 @@ def as_csv(encoding: str) -> bytes:
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
 def test_csv_exports_in_utf8_and_gb18030_give_the_same_figures(figures, encoding):
-    ledger = load_ledger(("台账.csv", as_csv(encoding)), ABC)
+    ledger = load_ledger(("台账.csv", as_csv(encoding)))
     assert ledger.ok and compute(ledger.rows, load_profile()) == figures
 
 
@@ -215,7 +214,7 @@ def test_bad_cells_are_reported_with_sheet_row_column_value_and_reason():
     sheet["F9"] = "协办"
     out = io.BytesIO()
     book.save(out)
-    ledger = load_ledger(("台账.xlsx", out.getvalue()), ABC)
+    ledger = load_ledger(("台账.xlsx", out.getvalue()))
     messages = {f.path: f.message for f in ledger.findings}
     assert "工作表“台账”第5行“交办日期”列的值“2024/13/40”不是有效日期" in messages["ledger[3].assigned_on"]
     assert "第7行“办理结果”列的值“E”" in messages["ledger[5].result_class"]
@@ -238,14 +237,14 @@ def test_bad_cells_are_reported_with_sheet_row_column_value_and_reason():
 )
 def test_unreadable_ledgers_give_a_precise_error(name, content, code, words):
     with pytest.raises(LedgerUnreadable) as caught:
-        load_ledger((name, content), ABC)
+        load_ledger((name, content))
     (finding,) = caught.value.findings
     assert finding.code == code and words in finding.message
 
 
 def test_duplicate_items_are_flagged():
     rows = [tiny(编号=7, 答复日期="2024-05-01", 办理结果="A"), tiny(编号=7, 答复日期="2024-05-01", 办理结果="A")]
-    ledger = load_ledger(rows, ABC)
+    ledger = load_ledger(rows)
     assert [f.code for f in ledger.findings] == ["ledger.duplicate"]
     assert "第2条记录" in ledger.findings[0].message and "第1条记录" in ledger.findings[0].message
 
@@ -259,7 +258,7 @@ def test_template_spreadsheet_has_the_headers_drop_downs_and_examples():
     lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert '"建议,提案"' in lists and '"主办,会办"' in lists and '"满意,基本满意,不满意"' in lists
     assert 2 <= sheet.max_row - 1 <= 5
-    ledger = load_ledger((TEMPLATE.name, TEMPLATE.read_bytes()), ABC)
+    ledger = load_ledger((TEMPLATE.name, TEMPLATE.read_bytes()))
     assert ledger.ok and ledger.rows
 
 

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -24,7 +25,9 @@ from pypdf import PdfReader, PdfWriter
 from conftest import SAMPLES, load_case, open_docx
 from docgen import batch
 from docgen.cli import main
+from docgen.kinds.reply_letter_table import COLUMNS as REPLY_LETTER_COLUMNS, measures
 from docgen.converter import ConversionFailed
+from docgen.kinds import annual_summary, get_kind
 from docgen.web import create_app
 from docgen.web.batch import BatchJobs
 
@@ -49,6 +52,10 @@ TEMPLATE_ENTRIES = [
     "第156号提案-关于市政协十二届三次会议第156号提案的答复.docx",
 ]
 PROBLEM = "application/problem+json"
+
+
+def table_cases(kind: str, filename: str, content: bytes) -> list[dict]:
+    return batch.load_cases(kind, filename, content).cases
 
 
 def sample_cases() -> list[dict]:
@@ -114,6 +121,37 @@ class BlankPdfConverter:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+
+# --- work done per case -------------------------------------------------------------------------
+
+
+def count_calls(monkeypatch, target, name: str, counter: Counter) -> None:
+    original = getattr(target, name)
+
+    def counted(*args, **kwargs):
+        counter[name] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, counted)
+
+
+def test_a_batch_of_n_valid_cases_parses_and_checks_each_case_once(monkeypatch):
+    valid = [c for i, c in enumerate(sample_cases()) if i != INVALID_INDEX]
+    kind, calls = get_kind(KIND), Counter()
+    count_calls(monkeypatch, kind, "parse", calls)
+    count_calls(monkeypatch, kind, "check", calls)
+    result = batch.run_batch(KIND, valid, output="zip")
+    assert result.rendered == len(valid) == 4
+    assert calls == {"parse": len(valid), "check": len(valid)}
+
+
+def test_a_batch_of_summaries_computes_each_summarys_figures_once(monkeypatch):
+    summary = load_case(SAMPLES / "annual-summary" / "minzheng-2024.json")
+    calls = Counter()
+    count_calls(monkeypatch, annual_summary, "compute", calls)
+    result = batch.run_batch("annual-summary", [summary, summary], output="zip")
+    assert result.rendered == 2 and calls == {"compute": 2}
 
 
 # --- zip --------------------------------------------------------------------------------------
@@ -258,11 +296,11 @@ def test_strict_multipart_flag_is_honoured(client):
 
 def test_xlsx_template_and_gb18030_csv_give_the_same_cases():
     header, rows = template_rows()
-    from_xlsx = batch.cases_from_table(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
-    from_csv = batch.cases_from_table(KIND, "答复函.csv", csv_bytes(header, rows, "gb18030"))
+    from_xlsx = table_cases(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
+    from_csv = table_cases(KIND, "答复函.csv", csv_bytes(header, rows, "gb18030"))
     assert from_csv == from_xlsx and len(from_xlsx) == 3
-    english = [batch.REPLY_LETTER_COLUMNS[i].key for i in range(len(header))]
-    assert batch.cases_from_table(KIND, "cases.csv", csv_bytes(english, rows, "utf-8")) == from_xlsx
+    english = [REPLY_LETTER_COLUMNS[i].key for i in range(len(header))]
+    assert table_cases(KIND, "cases.csv", csv_bytes(english, rows, "utf-8")) == from_xlsx
 
     b_class = from_xlsx[1]
     assert b_class["session"] == {"level": "市", "term": 15, "session": 3}
@@ -294,12 +332,12 @@ def test_a_title_row_above_the_header_is_allowed():
 
     titled = xlsx_with(add_title)
     rows = batch.read_table(KIND, "titled.xlsx", titled)
-    assert [r.case for r in rows] == batch.cases_from_table(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
+    assert [r.case for r in rows] == table_cases(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
     assert [r.where for r in rows] == [f"工作表“答复函”第{n}行" for n in (3, 4, 5)]
 
 
 def test_measures_cell_gives_measures_with_deadlines():
-    assert batch._measures("措施一（2025-06-30）；措施二（2025年12月31日前）；建停车场（含充电桩）") == [
+    assert measures("措施一（2025-06-30）；措施二（2025年12月31日前）；建停车场（含充电桩）") == [
         {"content": "措施一", "deadline": "2025-06-30"},
         {"content": "措施二", "deadline": "2025-12-31"},
         {"content": "建停车场（含充电桩）"},
@@ -336,14 +374,14 @@ def test_bad_spreadsheet_is_422_with_precise_findings(client, name, content, pro
 
 def test_bad_date_finding_points_at_the_case_and_field():
     with pytest.raises(batch.BatchBadValues) as caught:
-        batch.cases_from_table(KIND, "cases.xlsx", xlsx_with(_bad_date))
+        table_cases(KIND, "cases.xlsx", xlsx_with(_bad_date))
     assert [(f.code, f.path) for f in caught.value.findings] == [("batch.bad_value", "cases[1].replied_on")]
 
 
 def test_unknown_column_is_named_not_ignored():
     header, rows = template_rows()
     with pytest.raises(batch.BatchUnreadable) as caught:
-        batch.cases_from_table(KIND, "x.csv", csv_bytes(header + ["抄报单位"], rows))
+        table_cases(KIND, "x.csv", csv_bytes(header + ["抄报单位"], rows))
     assert caught.value.findings[0].code == "batch.unknown_column" and "抄报单位" in caught.value.findings[0].message
 
 

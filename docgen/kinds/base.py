@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from ..engine import DocumentProperties
 from ..errors import UploadRefused
 from ..findings import Finding
+from ..intake.tables import TableSpec
 from ..profile import Profile
 
 CaseT = TypeVar("CaseT", bound=BaseModel)
@@ -24,6 +25,7 @@ class DocumentKind(ABC, Generic[CaseT]):
     model: ClassVar[type[BaseModel]]
     template: ClassVar[str]  # file name under templates/
     order: ClassVar[int] = 100  # position in listings (kinds, the web page)
+    table: ClassVar[TableSpec | None] = None  # a kind whose cases may come as spreadsheet rows: columns, row → case
 
     def parse(self, data: Any) -> CaseT:
         """Validate ``data`` against the schema (raises pydantic.ValidationError)."""

@@ -45,6 +45,7 @@ from .common import (
     paragraphs,
     sentence,
 )
+from .reply_letter_table import TABLE
 from .survey_form import (
     check_fits_one_page,
     survey_case_for_reply_letter,
@@ -100,6 +101,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
     model = ReplyLetterCase
     template = "reply-letter.docx"
     order = 10
+    table = TABLE
 
     # --- rules ---------------------------------------------------------------------
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
+from ..intake.cells import yes_no
+from ..intake.jsondata import decode_json, listed
+from ..kinds.annual_summary.ledger import LedgerUnreadable
 from ..kinds import DocumentKind, all_kinds, get_kind
 from ..pdf import PDF_MEDIA_TYPE
 from .openapi import openapi_document
@@ -39,18 +41,8 @@ def _case_from_request(kind: DocumentKind | None = None) -> Any:
 
 
 def parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ApiProblem(400, "malformed_json", "JSON 无法解析", "请求体不是 UTF-8 编码的文本") from exc
-    except json.JSONDecodeError as exc:
-        raise ApiProblem(
-            400, "malformed_json", "JSON 无法解析", f"第{exc.lineno}行第{exc.colno}列：{exc.msg}"
-        ) from exc
-    except RecursionError as exc:
-        raise ApiProblem(400, "malformed_json", "JSON 无法解析", "JSON 嵌套过深") from exc
-    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
-        raise ApiProblem(400, "malformed_json", "JSON 无法解析", f"JSON 中有无法处理的数值：{str(exc)[:100]}") from exc
+    """The request body as JSON; a :class:`MalformedJson` (400 malformed_json) says what is wrong."""
+    return decode_json(raw, "请求体")
 
 
 def content_disposition(filename: str, fallback: str) -> str:
@@ -100,7 +92,7 @@ def _requested_format() -> service.Format:
 
 
 def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("1", "true", "yes", "on")
+    return yes_no(request.args.get(name)) is True
 
 
 @bp.post("/api/v1/documents/<kind>")
@@ -132,12 +124,10 @@ def ledger_stats() -> Response:
             raise ApiProblem(400, "missing_file", "缺少台账文件", "请在表单字段 ledger 中上传台账文件（.xlsx、.csv 或 .json）")
         source: Any = (upload.filename or "ledger", upload.read())
     else:
-        source = _case_from_request()
-        if isinstance(source, dict):
-            source = source.get("rows", source.get("ledger"))
-        if not isinstance(source, list):
+        source = listed(_case_from_request(), ("rows", "ledger"))
+        if source is None:
             raise ApiProblem(400, "malformed_json", "JSON 无法解析", "请求体应为台账行的列表，或含 rows 列表的对象")
     report = service.ledger_report(source, current_app.config["PROFILE"])
     if report.figures is None:
-        raise ApiProblem(422, "invalid_ledger", "台账无法读取", report.findings[0].message, report.findings)
+        raise LedgerUnreadable(report.findings)
     return jsonify(report.to_dict())

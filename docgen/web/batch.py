@@ -15,7 +15,6 @@ results are kept in memory, and the oldest finished jobs are dropped past a coun
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -33,8 +32,9 @@ from ..errors import DocgenError
 from ..findings import Finding, Severity
 from ..kinds import get_kind
 from ..pdf import PDF_MEDIA_TYPE
-from .api import parse_json, content_disposition
-from .problems import ApiProblem, from_docgen_error
+from ..intake.cells import is_blank, yes_no
+from .api import content_disposition, parse_json
+from .problems import ApiProblem, from_docgen_error, problem_body, problem_response
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +88,12 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> st
 
 
 def _boolean(value: Any, name: str) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "no", "off"):
+    if value is None or (isinstance(value, str) and is_blank(value)):
         return False
-    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    raise _bad_request(f"{name} 应为 true 或 false，收到“{value}”")
+    answer = yes_no(value) if isinstance(value, (str, bool)) else None
+    if answer is None:
+        raise _bad_request(f"{name} 应为 true 或 false，收到“{value}”")
+    return answer
 
 
 def _batch_request() -> BatchRequest:
@@ -153,18 +152,6 @@ def _batch_request() -> BatchRequest:
 # --- problems ---------------------------------------------------------------------------------
 
 
-def problem_body(problem: ApiProblem) -> dict[str, Any]:
-    """The problem document as a dict (the same members as problems.problem_response)."""
-    return {
-        "type": f"urn:docgen:problem:{problem.code}",
-        "title": problem.title,
-        "status": problem.status,
-        "code": problem.code,
-        "detail": problem.detail,
-        "findings": [f.to_dict() for f in problem.findings],
-    }
-
-
 def error_body(exc: BaseException) -> dict[str, Any]:
     """A failed batch as a problem document; ``batch_invalid`` also carries the per-case ``report``."""
     if isinstance(exc, ApiProblem):
@@ -179,8 +166,7 @@ def error_body(exc: BaseException) -> dict[str, Any]:
 
 @bp.errorhandler(batch.BatchInvalid)
 def batch_invalid(exc: batch.BatchInvalid) -> Response:
-    body = error_body(exc)
-    return Response(json.dumps(body, ensure_ascii=False), status=body["status"], mimetype="application/problem+json")
+    return problem_response(error_body(exc))
 
 
 # --- the file -----------------------------------------------------------------------------------

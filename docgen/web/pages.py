@@ -16,12 +16,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from .. import charts, service
+from .. import service
 from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
 from ..kinds import all_kinds, get_kind
-from ..kinds.annual_summary import REQUIRED_SECTIONS, rating_counts
+from ..kinds.annual_summary import REQUIRED_SECTIONS
 from .api import content_disposition
 from .forms import SchemaForm, dotted
 
@@ -234,7 +234,7 @@ def summary() -> Any:
             return response
     chart = None
     if report is not None and report.figures is not None:
-        png = charts.results_and_satisfaction(report.figures, rating_counts(report.rows))
+        png = report.chart()
         chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     status = 422 if any(f.severity.value == "error" for f in findings) and action in ("docx", "pdf") else 200
     return render_template(

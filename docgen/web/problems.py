@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
-from ..batch import BatchBadValues, BatchEmpty, BatchInputError, BatchInvalid, BatchTooLarge
-from ..converter import ConversionFailed, ConversionTimeout, ConverterUnavailable
-from ..errors import CaseRejected, DocgenError, InvalidCase, UnknownKind, UploadRefused
+from ..errors import DocgenError
 from ..findings import Finding
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -33,8 +32,9 @@ class ApiProblem(Exception):
         self.findings = findings or []
 
 
-def problem_response(problem: ApiProblem) -> Response:
-    body = {
+def problem_body(problem: ApiProblem) -> dict[str, Any]:
+    """The problem document's members."""
+    return {
         "type": f"urn:docgen:problem:{problem.code}",
         "title": problem.title,
         "status": problem.status,
@@ -42,33 +42,18 @@ def problem_response(problem: ApiProblem) -> Response:
         "detail": problem.detail,
         "findings": [f.to_dict() for f in problem.findings],
     }
-    return Response(json.dumps(body, ensure_ascii=False), status=problem.status, mimetype=PROBLEM_MEDIA_TYPE)
+
+
+def problem_response(problem: ApiProblem | dict[str, Any]) -> Response:
+    body = problem if isinstance(problem, dict) else problem_body(problem)
+    return Response(json.dumps(body, ensure_ascii=False), status=body["status"], mimetype=PROBLEM_MEDIA_TYPE)
 
 
 def from_docgen_error(exc: DocgenError) -> ApiProblem:
-    if isinstance(exc, (InvalidCase, CaseRejected)):
-        return ApiProblem(422, exc.code, "案件数据未通过检查", exc.message, exc.findings)
-    if isinstance(exc, BatchInvalid):
-        return ApiProblem(422, exc.code, "批量案件未通过检查", exc.message, exc.findings)
-    if isinstance(exc, BatchTooLarge):
-        return ApiProblem(413, exc.code, "批量件数过多", exc.message)
-    if isinstance(exc, BatchEmpty):
-        return ApiProblem(422, exc.code, "没有案件", exc.message)
-    if isinstance(exc, BatchInputError):
-        title = "批量案件表格有误" if isinstance(exc, BatchBadValues) else "批量案件文件无法读取"
-        return ApiProblem(422, exc.code, title, exc.message, exc.findings)
-    if isinstance(exc, UploadRefused):
-        return ApiProblem(400, exc.code, "不接受上传文件", exc.message)
-    if isinstance(exc, UnknownKind):
-        return ApiProblem(404, exc.code, "不支持的文书类型", exc.message)
-    if isinstance(exc, ConverterUnavailable):
-        return ApiProblem(503, exc.code, "PDF 转换不可用", exc.message)
-    if isinstance(exc, ConversionTimeout):
-        return ApiProblem(504, exc.code, "PDF 转换超时", exc.message)
-    if isinstance(exc, ConversionFailed):
-        return ApiProblem(502, exc.code, "PDF 转换失败", exc.message)
-    log.error("docgen error: %s", exc.message)
-    return ApiProblem(500, exc.code, "服务配置有误", exc.message)
+    """The problem for an error, from the status, title and findings its class carries."""
+    if exc.status >= 500:
+        log.error("docgen error: %s", exc.message)
+    return ApiProblem(exc.status, exc.code, exc.title, exc.message, list(exc.findings))
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,7 @@ Writes
 - 答复函批量模板.xlsx: the spreadsheet clerks fill for a batch of reply letters — the headers
   (every column docgen reads, required ones shaded darker), three realistic rows (classes A,
   B with dated measures and a co-handler's opinion, and C with the reason), drop-down lists,
-  and a 填写说明 sheet generated from docgen.batch.REPLY_LETTER_COLUMNS;
+  and a 填写说明 sheet generated from docgen.kinds.reply_letter_table.COLUMNS;
 - reply-letters.json: five reply-letter cases for `docgen batch` / POST /api/v1/batch — four
   valid samples from samples/reply-letter/ and one invalid (a B-class commitment without its
   deadline), so the report shows a refused case.
@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.batch import REPLY_LETTER_COLUMNS  # noqa: E402
+from docgen.kinds.reply_letter_table import COLUMNS as REPLY_LETTER_COLUMNS  # noqa: E402
 
 TEMPLATE = HERE / "答复函批量模板.xlsx"
 CASES = HERE / "reply-letters.json"

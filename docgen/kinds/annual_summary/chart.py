@@ -15,12 +15,12 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from .figures import Figures
+from .ledger import RATINGS
 
 # The body face (FandolFang, standing in for 仿宋_GB2312), shipped in fonts/.
-FONT = FontProperties(fname=str(Path(__file__).resolve().parent.parent / "fonts" / "fandol" / "FandolFang-Regular.otf"))
+FONT = FontProperties(fname=str(Path(__file__).resolve().parents[3] / "fonts" / "fandol" / "FandolFang-Regular.otf"))
 CLASS_COLOURS = ("#9E2A2B", "#C97B63", "#D9B38C", "#8C8C8C")
 RATING_COLOURS = ("#9E2A2B", "#D9B38C", "#8C8C8C")
-RATINGS = ("满意", "基本满意", "不满意")
 ASPECTS = ("办理态度", "办理结果")
 
 

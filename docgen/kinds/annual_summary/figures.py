@@ -1,4 +1,4 @@
-"""The figures of a year's handling, each defined once (domain.md §3.4).
+"""The figures of a year's handling, each defined once.
 
 Rates are about the items the unit handled as lead unit (主办), because those are the items it
 answers, contacts the deputy about and receives survey forms for; totals count every row.
@@ -14,9 +14,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from .formatting import LOCALE, add_months
-from .ledger import FACE_TO_FACE, LedgerRow
-from .profile import Profile
+from ...formatting import LOCALE, add_months
+from ...profile import Profile
+from .ledger import FACE_TO_FACE, RATINGS, LedgerRow
 
 NO_VALUE = "—"
 
@@ -122,3 +122,12 @@ def compute(rows: list[LedgerRow], profile: Profile) -> Figures:
         published=Ratio(sum(1 for r in publishable if r.published), len(publishable)),
         by_topic=sorted(topics.items(), key=lambda item: (-item[1], item[0])),
     )
+
+
+def rating_counts(rows: list[LedgerRow]) -> dict[str, dict[str, int]]:
+    """The survey forms' ratings of the main items: 办理态度/办理结果 → {满意, 基本满意, 不满意} counts."""
+    main = [r for r in rows if r.role == "主办"]
+    return {
+        "办理态度": {k: sum(1 for r in main if r.attitude == k) for k in RATINGS},
+        "办理结果": {k: sum(1 for r in main if r.result_rating == k) for k in RATINGS},
+    }

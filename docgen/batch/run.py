@@ -1,0 +1,198 @@
+"""Running a batch: check every case once, render the valid ones, and put them into one file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .. import pdf, service
+from ..kinds import get_kind
+from ..kinds.common import item_label
+from ..profile import Profile, load_profile
+from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
+from .output import ZIP_MEDIA_TYPE, merged, zipped
+
+Output = Literal["zip", "pdf"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BatchResult:
+    content: bytes
+    media_type: str
+    filename: str  # Chinese, e.g. 答复函-批量-12件.zip
+    report: list[dict[str, Any]]  # one entry per case, in input order
+    total: int
+    rendered: int
+    invalid: int
+
+    @property
+    def summary(self) -> str:
+        """``rendered=N; invalid=M`` (the X-Docgen-Batch header)."""
+        return f"rendered={self.rendered}; invalid={self.invalid}"
+
+
+def run_batch(
+    kind: str,
+    cases: list[Any],
+    *,
+    output: Output,
+    document_format: service.Format = "docx",
+    strict: bool = False,
+    profile: Profile | None = None,
+    converter: service.Converter | None = None,
+    draft: bool = False,
+    origins: list[str | None] | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Check every case of ``kind``, then render the valid ones into one file.
+
+    ``output="zip"``: a .zip with one document per valid case (``document_format`` docx or
+    pdf), named by item number (``第123号建议-关于…的答复.docx``; kinds without an item number
+    use the case's position, ``001-…``), plus ``报告.json``. ``output="pdf"``: one merged PDF
+    with an outline entry per document.
+
+    At most :data:`MAX_CASES` (500) cases; more raise :class:`BatchTooLarge`, none raise
+    :class:`BatchEmpty`. With ``strict``, any case with errors raises :class:`BatchInvalid`
+    (carrying the report) before anything is rendered; without it the invalid cases are listed
+    in the report and the others rendered. A batch where no case is valid always raises
+    :class:`BatchInvalid`. PDF needs ``converter``: the .docx are rendered in the calling
+    thread and converted concurrently, up to the pool's number of workers; a conversion error
+    fails the whole batch (the pool has already retried it once).
+
+    ``origins`` (e.g. the spreadsheet row of each case) go into the report. ``progress`` is
+    called with ``(0, total)`` once the checks are done and ``(done, total)`` after each
+    document, ``total`` being the number of documents to render; always from the calling thread.
+
+    Each report entry: ``index`` (0-based position in ``cases``), ``item`` (``第123号建议`` when
+    known, else null), ``origin`` (when given), ``ok``, ``filename`` (the zip entry, or null),
+    ``pages`` (``[first, last]`` in the merged PDF, 1-based, or null) and ``findings``.
+    """
+    found = get_kind(kind)
+    if output not in ("zip", "pdf"):
+        raise ValueError(f"output must be 'zip' or 'pdf', not {output!r}")
+    if document_format not in ("docx", "pdf"):
+        raise ValueError(f"document_format must be 'docx' or 'pdf', not {document_format!r}")
+    if not isinstance(cases, list):
+        raise TypeError("cases must be a list")
+    if len(cases) > MAX_CASES:
+        raise BatchTooLarge(len(cases))
+    if not cases:
+        raise BatchEmpty()
+    profile = profile or load_profile()
+    fmt: service.Format = "pdf" if output == "pdf" else document_format
+    if fmt == "pdf" and converter is None:
+        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
+
+    report: list[dict[str, Any]] = []
+    checked: dict[int, service.CheckResult] = {}  # the valid cases, each parsed and checked once
+    for index, data in enumerate(cases):
+        result = service.check(kind, data, profile)
+        entry: dict[str, Any] = {"index": index, "item": _item_of(result.case, data)}
+        if origins is not None and index < len(origins) and origins[index]:
+            entry["origin"] = origins[index]
+        entry.update(ok=result.ok, filename=None, pages=None, findings=[f.to_dict() for f in result.findings])
+        report.append(entry)
+        if result.ok:
+            checked[index] = result
+    valid = list(checked)
+    if not valid or (strict and len(valid) < len(report)):
+        raise BatchInvalid(kind, report, strict=strict)
+
+    total = len(valid)
+    if progress:
+        progress(0, total)
+
+    def docx(index: int) -> service.RenderedDocument:
+        return service.render_checked(checked[index])
+
+    def advance(done: int) -> None:
+        if progress:
+            progress(done, total)
+
+    if fmt == "docx":
+        documents = {}
+        for index in valid:
+            documents[index] = docx(index)
+            advance(len(documents))
+    else:
+        if draft:
+            service.draft_watermark(converter)  # converted once, before the threads race for it
+        documents = _convert_all(
+            docx, lambda index: found.properties(checked[index].case), valid, converter, draft, advance  # type: ignore[arg-type]
+        )
+
+    invalid = len(report) - total
+    if output == "zip":
+        content = zipped(found.name, report, documents)
+        media_type, extension = ZIP_MEDIA_TYPE, "zip"
+    else:
+        content = merged(report, documents)
+        media_type, extension = pdf.PDF_MEDIA_TYPE, "pdf"
+    return BatchResult(
+        content=content,
+        media_type=media_type,
+        filename=f"{found.title}-批量-{total}件.{extension}",
+        report=report,
+        total=len(report),
+        rendered=total,
+        invalid=invalid,
+    )
+
+
+def _item_of(case: Any, data: Any) -> str | None:
+    """第123号建议, from the parsed case or, for a case that did not parse, from its raw data."""
+    source = getattr(case, "source", None) if case is not None else None
+    number = getattr(case, "item_number", None) if case is not None else None
+    if case is None and isinstance(data, dict):
+        source, number = data.get("source"), data.get("item_number")
+    if source in ("建议", "提案") and isinstance(number, int) and not isinstance(number, bool) and 0 < number < 10**6:
+        return item_label(source, number)
+    return None
+
+
+def _concurrency(converter: Any) -> int:
+    workers = getattr(getattr(converter, "settings", None), "workers", 1)
+    return max(1, min(int(workers) if isinstance(workers, int) else 1, 8))
+
+
+def _convert_all(
+    docx: Callable[[int], service.RenderedDocument],
+    properties: Callable[[int], Any],
+    indices: list[int],
+    converter: service.Converter,
+    draft: bool,
+    advance: Callable[[int], None],
+) -> dict[int, service.RenderedDocument]:
+    """Render each .docx in this thread (templates and charts are not shared across threads) and
+    convert them to PDF on up to the pool's number of threads, since conversion waits on
+    LibreOffice. ``advance(done)`` runs in this thread; the first error cancels the rest."""
+    documents: dict[int, service.RenderedDocument] = {}
+    with ThreadPoolExecutor(_concurrency(converter), thread_name_prefix="docgen-batch") as executor:
+        pending: dict[Future[bytes], tuple[int, service.RenderedDocument]] = {}
+
+        def collect(block: bool) -> None:
+            finished, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index, source = pending.pop(future)
+                stem = source.filename.rpartition(".")[0]
+                documents[index] = service.RenderedDocument(
+                    future.result(), f"{stem}.pdf", pdf.PDF_MEDIA_TYPE, source.findings
+                )
+                advance(len(documents))
+
+        try:
+            for index in indices:
+                source = docx(index)
+                future = executor.submit(service.to_pdf, source.content, properties(index), converter, draft=draft)
+                pending[future] = (index, source)
+                collect(block=False)
+            while pending:
+                collect(block=True)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return documents

@@ -1,0 +1,302 @@
+"""Tables: an .xlsx or .csv file (or JSON records) → rows of values named by column key.
+
+A :class:`TableSpec` describes a table as data: its columns (key, header as in the template,
+other header names, required or not, cell converter) and how headers are found. This module
+opens the file (the one place where docgen opens a spreadsheet), finds the header row, maps
+the headers to columns, and converts cells; every problem becomes a finding that names the
+sheet, row, column, value and reason. No row is dropped silently: empty rows are skipped,
+every other row is either converted or reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputRejected
+from ..findings import Finding, error
+from .cells import CellError, cell_text, is_blank
+
+Converter = Callable[[Any], Any]
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the header in the template spreadsheet
+    aliases: tuple[str, ...] = ()  # other headers clerks write
+    required: bool = False
+    note: str = ""  # how to fill it (the template's 填写说明)
+    convert: Converter = cell_text
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table of one kind of record looks like.
+
+    ``header_rows``: the header is the first of the top N rows naming at least three columns
+    (title rows above it are allowed), row 1 when none does. ``strict_headers``: an unknown
+    header (other than ``ignored`` ones) or a column given twice refuses the file; otherwise
+    unknown columns are reported as a warning and the first of two same columns is used.
+    ``template``: the template file messages point to. ``record``: how a row's converted
+    values become the record the table stands for (a case), when the table is one of cases.
+    """
+
+    columns: tuple[Column, ...]
+    template: str
+    header_rows: int = 1
+    strict_headers: bool = False
+    ignored: tuple[str, ...] = ()
+    record: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+    @cached_property
+    def _headers(self) -> dict[str, str]:
+        """Every name of every column, compared loosely → the column's key."""
+        headers: dict[str, str] = {}
+        for column in self.columns:
+            for name in (column.key, column.label, *column.aliases):
+                headers.setdefault(header_key(name), column.key)
+        return headers
+
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    def column_of(self, header: Any) -> str | None:
+        """The key of the column a header names, or None."""
+        return self._headers.get(header_key(header))
+
+    def column(self, key: str) -> Column:
+        return self._by_key[key]
+
+    def is_ignored(self, header: Any) -> bool:
+        return header_key(header) in {header_key(h) for h in self.ignored}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """How findings name the input: its field (``ledger``, ``cases``) and code prefix (``ledger``, ``batch``)."""
+
+    field: str
+    code: str
+    noun: str = "文件"  # 台账文件
+
+    def problem(self, what: str, message: str, path: str | None = None) -> Finding:
+        where = path or self.field
+        return error(f"{self.code}.{what}", where, f"{where}：{message}")
+
+
+class Unreadable(InputRejected):
+    """The input as a whole cannot be used (not a spreadsheet, bad encoding, missing column, …)."""
+
+    code = "unreadable"
+    title = "文件无法读取"
+
+
+@dataclass
+class RawRow:
+    """A row as read: raw cell values by column key, and where it came from (for messages)."""
+
+    values: dict[str, Any]
+    where: str  # 工作表“台账”第5行 / CSV 文件第5行 / 第3条记录
+    headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    unknown: list[str] = field(default_factory=list)  # headers of columns no spec names
+
+    def header(self, column: Column) -> str:
+        return self.headers.get(column.key, column.label)
+
+
+def header_key(text: Any) -> str:
+    """A header compared loosely: no spaces, asterisks, brackets or colons; lower case."""
+    return re.sub(r"[\s*＊（）()：:]+", "", str(text)).lower()
+
+
+def decode_csv(content: bytes) -> str | None:
+    """CSV text as Chinese Excel exports it: UTF-8 (with or without BOM) or GB18030; None if neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA: the column as a spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- opening files ------------------------------------------------------------------------------
+
+
+def read_table(filename: str, content: bytes, spec: TableSpec, origin: Origin) -> list[RawRow]:
+    """The non-empty rows of an .xlsx or .csv file (by extension, then by content).
+
+    Raises :class:`Unreadable` for an empty file, a file that is not a spreadsheet (.xls and
+    other formats included), an encoding that is neither UTF-8 nor GB18030, headers the spec
+    refuses or lacks, or a file without data rows."""
+    suffix = Path(filename).suffix.lower()
+    if not content.strip():
+        raise Unreadable([origin.problem("empty", f"{origin.noun}“{filename}”是空的")])
+    if suffix == ".xls" or content.startswith(OLE_MAGIC):
+        raise Unreadable([origin.problem(
+            "not_a_spreadsheet", f"“{filename}”是旧版 Excel 格式（.xls），请在 Excel 中另存为 .xlsx 后上传",
+        )])
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and content.startswith(b"PK")):
+        place, grid = _xlsx_grid(filename, content, origin)
+    elif suffix == ".csv":
+        place, grid = _csv_grid(filename, content, origin)
+    else:
+        raise Unreadable([origin.problem(
+            "unsupported_file",
+            f"不支持的{origin.noun}“{filename}”，请上传 .xlsx、.csv（UTF-8 或 GB18030）或 .json 文件",
+        )])
+    return _rows(place, grid, spec, origin)
+
+
+def _xlsx_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[list[Any]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            return f"工作表“{sheet.title}”", [list(r) for r in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError) as exc:
+        raise Unreadable([origin.problem(
+            "not_a_spreadsheet", f"“{filename}”不是有效的 Excel 工作簿（.xlsx），无法读取（{type(exc).__name__}）",
+        )]) from exc
+
+
+def _csv_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[list[Any]]]:
+    text = decode_csv(content)
+    if text is None:
+        raise Unreadable([origin.problem("encoding", f"“{filename}”既不是 UTF-8 也不是 GB18030 编码的 CSV 文件")])
+    first = text.split("\n", 1)[0]
+    dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
+    try:
+        return "CSV 文件", list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise Unreadable([origin.problem("not_a_spreadsheet", f"“{filename}”不是有效的 CSV 文件：{exc}")]) from exc
+
+
+def _header_row(grid: list[list[Any]], spec: TableSpec) -> int:
+    for n, row in enumerate(grid[: spec.header_rows]):
+        if sum(1 for cell in row if cell is not None and spec.column_of(cell) is not None) >= 3:
+            return n
+    return 0
+
+
+def _rows(place: str, grid: list[list[Any]], spec: TableSpec, origin: Origin) -> list[RawRow]:
+    start = _header_row(grid, spec)
+    header = grid[start] if grid else []
+    keys: dict[int, str] = {}
+    written: dict[str, str] = {}
+    unknown: list[str] = []
+    problems: list[Finding] = []
+    for index, name in enumerate(header):
+        if name is None or str(name).strip() == "":
+            continue
+        key, label = spec.column_of(name), str(name).strip()
+        if key is None:
+            if not spec.strict_headers:
+                unknown.append(label)
+            elif not spec.is_ignored(name):
+                problems.append(origin.problem(
+                    "unknown_column",
+                    f"{place}第{column_letter(index)}列的表头“{label}”不认识。"
+                    f"可用的列：{'、'.join(c.label for c in spec.columns)}（或对应英文列名）；不需要的列请删除",
+                ))
+        elif key not in written:
+            keys[index], written[key] = key, label
+        elif spec.strict_headers:
+            problems.append(origin.problem(
+                "duplicate_column",
+                f"{place}的“{written[key]}”和“{label}”是同一列（{spec.column(key).label}），请只保留一列",
+            ))
+    missing = [c.label for c in spec.columns if c.required and c.key not in written]
+    if missing:
+        problems.insert(0, origin.problem(
+            "missing_column", f"{place}缺少必需的列：{'、'.join(missing)}（表头应在第1行，可参照{spec.template}）",
+        ))
+    if problems:
+        raise Unreadable(problems)
+    rows = [
+        RawRow({key: cells[i] if i < len(cells) else None for i, key in keys.items()}, f"{place}第{n + 1}行", written)
+        for n, cells in enumerate(grid)
+        if n > start and any(not is_blank(c) for c in cells)
+    ]
+    if not rows:
+        raise Unreadable([origin.problem("empty", f"{place}只有表头，没有任何数据行")])
+    rows[0].unknown = unknown
+    return rows
+
+
+def rows_from_records(records: list[Any], spec: TableSpec, origin: Origin) -> list[RawRow]:
+    """Rows given as JSON objects keyed by any header the spec knows (Chinese or English)."""
+    if not records:
+        raise Unreadable([origin.problem("empty", f"{origin.noun.removesuffix('文件')}没有任何数据行")])
+    rows = []
+    for number, record in enumerate(records):
+        where = f"第{number + 1}条记录"
+        if not isinstance(record, dict):
+            raise Unreadable([origin.problem("bad_row", f"{where}应为对象", f"{origin.field}[{number}]")])
+        row = RawRow({}, where)
+        for name, value in record.items():
+            key = spec.column_of(name)
+            if key is None:
+                row.unknown.append(str(name))
+            else:
+                row.values[key], row.headers[key] = value, str(name)
+        rows.append(row)
+    return rows
+
+
+# --- converting cells ----------------------------------------------------------------------------
+
+
+def convert_row(row: RawRow, spec: TableSpec, path: str, code: str) -> tuple[dict[str, Any], list[Finding]]:
+    """Every cell of ``row`` through its column's converter.
+
+    Returns the values that are given (empty ones left out) and a finding per bad cell
+    (``{code}.bad_value``) and per required cell left empty (``{code}.missing_value``), each
+    at ``{path}.{key}`` and naming the row, column, value and reason."""
+    values: dict[str, Any] = {}
+    bad: list[Finding] = []
+    for key, raw in row.values.items():
+        column = spec.column(key)
+        if is_blank(raw):
+            continue
+        try:
+            value = column.convert(raw)
+        except CellError as exc:
+            where = f"{path}.{key}"
+            bad.append(error(
+                f"{code}.bad_value", where, f"{where}：{row.where}“{row.header(column)}”列的值“{cell_text(raw)[:40]}”{exc}",
+            ))
+            continue
+        if value not in (None, "", []):
+            values[key] = value
+    missing = [
+        error(f"{code}.missing_value", f"{path}.{c.key}", f"{path}.{c.key}：{row.where}“{row.header(c)}”列不能为空")
+        for c in spec.columns
+        if c.required and c.key not in values and not any(f.path == f"{path}.{c.key}" for f in bad)
+    ]
+    return values, bad + missing
