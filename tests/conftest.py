@@ -1,10 +1,13 @@
-"""Shared fixtures: the samples, their rendered documents, the Flask app, the LibreOffice pool."""
+"""Shared fixtures and helpers: the samples, their rendered documents, a kind's rule checks, the
+Flask app with its API actions, the LibreOffice pool."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -34,8 +37,42 @@ def invalid_samples(kind: str) -> list[tuple[Path, list[str]]]:
     return [(folder / name, codes) for name, codes in sorted(expected.items())]
 
 
+def invalid_params(kind: str, keep=lambda path: True) -> list:
+    """The invalid samples with their expected codes, as parameters named after the file."""
+    return [pytest.param(path, codes, id=path.stem) for path, codes in invalid_samples(kind) if keep(path)]
+
+
 def load_case(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
+
+
+class KindCases:
+    """A kind's rule tests around one base case: variants of it, and what the checks say."""
+
+    def __init__(self, kind: str, base: dict):
+        self.kind, self.base = kind, base
+
+    def case(self, **changes: Any) -> dict:
+        """A deep copy of the base case with top-level fields changed."""
+        data = copy.deepcopy(self.base)
+        data.update(changes)
+        return data
+
+    def findings(self, data: Any, profile: Profile | None = None) -> list:
+        return docgen.check(self.kind, data, profile or load_profile()).findings
+
+    def codes(self, data: Any, profile: Profile | None = None) -> list[str]:
+        return sorted(f.code for f in self.findings(data, profile))
+
+    def only(self, data: Any, profile: Profile | None = None):
+        """The one finding the checks give (and that there is exactly one)."""
+        found = self.findings(data, profile)
+        assert len(found) == 1, found
+        return found[0]
+
+    def model(self, data: Any):
+        """The parsed case (the schema only)."""
+        return docgen.get_kind(self.kind).parse(data)
 
 
 def render_sample(kind: str, path: Path) -> bytes:
@@ -60,6 +97,25 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class ApiActions:
+    """What API tests do with a test client (as Flask's tutorial offers ``auth``)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post_json(self, url: str, body: Any):
+        return self.client.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), content_type="application/json")
+
+    def for_sample(self, path: Path) -> ApiActions:
+        """The same actions on an app that uses the sample's locality profile (its .toml sidecar, if any)."""
+        return ApiActions(create_app({"TESTING": True, "PROFILE": sample_profile(path)}).test_client())
+
+
+@pytest.fixture
+def api(client) -> ApiActions:
+    return ApiActions(client)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 import docgen
 from docgen.web import create_app
 
-from conftest import invalid_samples, load_case, open_docx, sample_profile, valid_samples
+from conftest import invalid_params, invalid_samples, load_case, open_docx, valid_samples
 
 KIND = "reply-letter"
 RENDER = f"/api/v1/documents/{KIND}"
@@ -36,20 +35,6 @@ EXPECTED_TITLES = {
 VALID = valid_samples(KIND)
 ELEVATORS_PATH = next(p for p in VALID if p.stem == "b-suggestion-elevators")
 INVALID = invalid_samples(KIND)
-
-
-def invalid_params(keep=lambda path: True) -> list:
-    """The invalid samples with their expected codes, as parameters named after the file."""
-    return [pytest.param(path, codes, id=path.stem) for path, codes in INVALID if keep(path)]
-
-
-def client_for(path: Path):
-    """A test client whose app uses the sample's locality profile (its .toml sidecar, if any)."""
-    return create_app({"TESTING": True, "PROFILE": sample_profile(path)}).test_client()
-
-
-def post_json(client, url: str, body) -> object:
-    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), content_type="application/json")
 
 
 def assert_problem(response, status: int, code: str) -> dict:
@@ -198,9 +183,8 @@ def test_every_ref_in_openapi_resolves_inside_the_document(client):
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
-def test_render_valid_sample_returns_docx_with_chinese_filename(path):
-    client = client_for(path)
-    response = post_json(client, RENDER, load_case(path))
+def test_render_valid_sample_returns_docx_with_chinese_filename(api, path):
+    response = api.for_sample(path).post_json(RENDER, load_case(path))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == DOCX
     document = open_docx(response.data)
@@ -213,24 +197,24 @@ def test_render_valid_sample_returns_docx_with_chinese_filename(path):
     assert "X-Docgen-Warnings" not in response.headers
 
 
-def test_render_elevators_sample_names_the_file_after_the_item():
+def test_render_elevators_sample_names_the_file_after_the_item(api):
     path = next(p for p in VALID if p.stem == "b-suggestion-elevators")
-    response = post_json(client_for(path), RENDER, load_case(path))
+    response = api.for_sample(path).post_json(RENDER, load_case(path))
     assert filename_star(response.headers["Content-Disposition"]) == "关于市十五届人大三次会议第123号建议的答复.docx"
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
-def test_validate_valid_sample_is_ok_without_findings(path):
-    response = post_json(client_for(path), VALIDATE, load_case(path))
+def test_validate_valid_sample_is_ok_without_findings(api, path):
+    response = api.for_sample(path).post_json(VALIDATE, load_case(path))
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.get_json() == {"ok": True, "findings": []}
 
 
-def test_render_accepts_json_with_utf8_bom_and_charset_parameter():
+def test_render_accepts_json_with_utf8_bom_and_charset_parameter(api):
     path = VALID[0]
     body = b"\xef\xbb\xbf" + json.dumps(load_case(path), ensure_ascii=False).encode("utf-8")
-    response = client_for(path).post(RENDER, data=body, content_type="application/json; charset=utf-8")
+    response = api.for_sample(path).client.post(RENDER, data=body, content_type="application/json; charset=utf-8")
     assert response.status_code == 200
     open_docx(response.data)
 
@@ -238,9 +222,9 @@ def test_render_accepts_json_with_utf8_bom_and_charset_parameter():
 # --- invalid samples ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path,codes", invalid_params())
-def test_validate_invalid_sample_reports_exactly_the_expected_codes(path, codes):
-    response = post_json(client_for(path), VALIDATE, load_case(path))
+@pytest.mark.parametrize("path,codes", invalid_params(KIND))
+def test_validate_invalid_sample_reports_exactly_the_expected_codes(api, path, codes):
+    response = api.for_sample(path).post_json(VALIDATE, load_case(path))
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == {"ok", "findings"}
@@ -252,21 +236,21 @@ def test_validate_invalid_sample_reports_exactly_the_expected_codes(path, codes)
     assert has_error is (path.name not in WARNINGS_ONLY)
 
 
-@pytest.mark.parametrize("path,codes", invalid_params(lambda p: p.name not in WARNINGS_ONLY))
-def test_render_sample_with_errors_is_422_invalid_case_with_the_same_findings(path, codes):
-    client = client_for(path)
-    response = post_json(client, RENDER, load_case(path))
+@pytest.mark.parametrize("path,codes", invalid_params(KIND, lambda p: p.name not in WARNINGS_ONLY))
+def test_render_sample_with_errors_is_422_invalid_case_with_the_same_findings(api, path, codes):
+    sample_api = api.for_sample(path)
+    response = sample_api.post_json(RENDER, load_case(path))
     body = assert_problem(response, 422, "invalid_case")
     assert sorted(f["code"] for f in body["findings"]) == sorted(codes)
     for finding in body["findings"]:
         assert_well_formed_finding(finding)
-    assert body["findings"] == post_json(client, VALIDATE, load_case(path)).get_json()["findings"]
+    assert body["findings"] == sample_api.post_json(VALIDATE, load_case(path)).get_json()["findings"]
     assert "Content-Disposition" not in response.headers
 
 
-@pytest.mark.parametrize("path,codes", invalid_params(lambda p: p.name in WARNINGS_ONLY))
-def test_render_warnings_only_sample_succeeds_and_lists_warning_codes_in_header(path, codes):
-    response = post_json(client_for(path), RENDER, load_case(path))
+@pytest.mark.parametrize("path,codes", invalid_params(KIND, lambda p: p.name in WARNINGS_ONLY))
+def test_render_warnings_only_sample_succeeds_and_lists_warning_codes_in_header(api, path, codes):
+    response = api.for_sample(path).post_json(RENDER, load_case(path))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == DOCX
     open_docx(response.data)
@@ -296,8 +280,8 @@ def test_non_json_content_type_is_415_unsupported_media_type(client, url, conten
 
 
 @pytest.mark.parametrize("url", ["/api/v1/documents/no-such-kind", "/api/v1/documents/no-such-kind/validate"])
-def test_unknown_kind_is_404_unknown_kind(client, url):
-    problem = assert_problem(post_json(client, url, load_case(VALID[0])), 404, "unknown_kind")
+def test_unknown_kind_is_404_unknown_kind(api, url):
+    problem = assert_problem(api.post_json(url, load_case(VALID[0])), 404, "unknown_kind")
     assert "no-such-kind" in problem["detail"]
 
 

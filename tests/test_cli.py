@@ -15,16 +15,13 @@ from click.testing import CliRunner
 
 from docgen.cli import main
 
-from conftest import invalid_samples, load_case, open_docx, valid_samples
+from conftest import invalid_params, invalid_samples, load_case, open_docx, valid_samples
 
 KIND = "reply-letter"
 VALID = valid_samples(KIND)
 INVALID = invalid_samples(KIND)
 
 
-def invalid_params(keep=lambda path: True) -> list:
-    """The invalid samples with their expected codes, as parameters named after the file."""
-    return [pytest.param(path, codes, id=path.stem) for path, codes in INVALID if keep(path)]
 WARNINGS_ONLY = {"reply-late.json", "b-vague-commitment.json", "b-commitment-already-due.json"}
 DOCGEN = Path(sys.executable).parent / "docgen"
 ELEVATORS = next(p for p in VALID if p.stem == "b-suggestion-elevators")
@@ -87,7 +84,7 @@ def test_validate_json_on_valid_sample_prints_ok_without_findings(path):
     assert json.loads(result.stdout) == {"ok": True, "findings": []}
 
 
-@pytest.mark.parametrize("path,codes", invalid_params())
+@pytest.mark.parametrize("path,codes", invalid_params(KIND))
 def test_validate_json_on_invalid_sample_reports_expected_codes_and_exit_code(path, codes):
     result = run(*config_args(path), "validate", KIND, str(path), "--json")
     report = json.loads(result.stdout)
@@ -265,7 +262,7 @@ def test_render_accepts_upper_case_docx_extension(tmp_path):
     open_docx(out.read_bytes())
 
 
-@pytest.mark.parametrize("path,codes", invalid_params(lambda p: p.name not in WARNINGS_ONLY))
+@pytest.mark.parametrize("path,codes", invalid_params(KIND, lambda p: p.name not in WARNINGS_ONLY))
 def test_render_case_with_errors_exits_1_and_leaves_no_file(tmp_path, path, codes):
     out_dir = tmp_path / "out"
     out_dir.mkdir()

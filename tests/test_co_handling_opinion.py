@@ -3,7 +3,6 @@ and the HTTP and command-line faces."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import re
@@ -17,11 +16,10 @@ import docgen
 from docgen.cli import main
 from docgen.findings import Severity
 from docgen.kinds.co_handling_opinion import body_blocks, closing_line, courtesy_name, document_title
-from docgen.profile import Profile, load_profile
-from docgen.web import create_app
+from docgen.profile import Profile
 
-from conftest import invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
-from docfacts import NS, Package, fonts_of, is_embedded, mm, red_double_rules, squash, w
+from conftest import KindCases, invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
+from docfacts import NS, Package, fonts_of, is_embedded, red_double_rules, squash, w
 
 KIND = "co-handling-opinion"
 VALID = {p.stem: p for p in valid_samples(KIND)}
@@ -33,20 +31,8 @@ BASE = load_case(ELEVATOR)
 WARNINGS_ONLY = {"opinion-late.json", "vague-commitment.json", "commitment-already-due.json"}
 
 
-def case(**changes):
-    data = copy.deepcopy(BASE)
-    data.update(changes)
-    return data
-
-
-def findings(data, profile=None):
-    return docgen.check(KIND, data, profile or load_profile()).findings
-
-
-def only(data, profile=None):
-    found = findings(data, profile)
-    assert len(found) == 1, found
-    return found[0]
+RULES = KindCases(KIND, BASE)
+case, findings, only, model = RULES.case, RULES.findings, RULES.only, RULES.model
 
 
 def assert_finding(data, code, severity, path, profile=None):
@@ -184,13 +170,9 @@ def test_every_schema_field_has_a_chinese_title():
 # --- content -------------------------------------------------------------------------------
 
 
-def _model(data):
-    return docgen.get_kind(KIND).parse(data)
-
-
 def test_title_names_session_item_and_source():
-    assert document_title(_model(BASE)) == "关于市十五届人大三次会议第123号建议的会办意见"
-    assert document_title(_model(load_case(CANTEENS))) == "关于县政协十届四次会议第31号提案的会办意见"
+    assert document_title(model(BASE)) == "关于市十五届人大三次会议第123号建议的会办意见"
+    assert document_title(model(load_case(CANTEENS))) == "关于县政协十届四次会议第31号提案的会办意见"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +184,7 @@ def test_lead_unit_is_named_politely_by_the_end_of_its_name(unit, polite):
 
 
 def test_body_states_the_work_done_then_each_point_with_dated_commitments():
-    blocks = body_blocks(_model(BASE))
+    blocks = body_blocks(model(BASE))
     assert blocks[0]["text"].startswith("张海燕代表在市十五届人大三次会议期间提出的《关于加快推进既有住宅加装电梯工作的建议》（第123号）")
     assert "由贵局主办、我局会办" in blocks[0]["text"]
     headings = [b["text"] for b in blocks if b["level"] == 1]
@@ -212,8 +194,8 @@ def test_body_states_the_work_done_then_each_point_with_dated_commitments():
 
 
 def test_closing_asks_the_lead_unit_to_include_the_opinion_in_its_reply():
-    assert closing_line(_model(BASE)) == "以上意见，请贵局在答复张海燕代表时一并说明。"
-    assert "郑玉梅委员" in closing_line(_model(load_case(CANTEENS)))
+    assert closing_line(model(BASE)) == "以上意见，请贵局在答复张海燕代表时一并说明。"
+    assert "郑玉梅委员" in closing_line(model(load_case(CANTEENS)))
 
 
 # --- the .docx --------------------------------------------------------------------------------
@@ -229,48 +211,7 @@ def sample(request, packages):
     return packages[request.param], load_case(VALID[request.param])
 
 
-def test_page_is_a4_with_margins_37_35_28_26_mm(sample):
-    pkg, _ = sample
-    size = pkg.sect.find("w:pgSz", NS)
-    assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")
-    margins = pkg.sect.find("w:pgMar", NS)
-    for side, expected in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):
-        assert abs(mm(margins.get(w(side))) - expected) <= 0.5, side
-
-
-def test_grid_is_lines_only_at_579_twips(sample):
-    pkg, _ = sample
-    grid = pkg.sect.find("w:docGrid", NS)
-    assert (grid.get(w("type")), grid.get(w("linePitch"))) == ("lines", "579")
-    assert pkg.style_value("Normal", "w:pPr/w:spacing", "line") == "579"
-
-
-@pytest.mark.parametrize(
-    "style_id, face, half_points",
-    [
-        ("Normal", "仿宋_GB2312", "32"),
-        ("BodyText", "仿宋_GB2312", "32"),
-        ("Addressee", "仿宋_GB2312", "32"),
-        ("DocTitle", "方正小标宋简体", "44"),
-        ("Heading1Gw", "黑体", "32"),
-        ("Signature", "仿宋_GB2312", "32"),
-        ("Note", "仿宋_GB2312", "32"),
-        ("Copies", "仿宋_GB2312", "28"),
-        ("PageNumberOdd", "宋体", "28"),
-        ("IssuerMark", "方正小标宋简体", None),
-    ],
-)
-def test_styles_name_the_official_east_asian_faces(packages, style_id, face, half_points):
-    pkg = packages[ELEVATOR.stem]
-    assert pkg.style_value(style_id, "w:rPr/w:rFonts", "eastAsia") == face
-    if half_points:
-        assert pkg.style_value(style_id, "w:rPr/w:sz", "val") == half_points
-
-
-def test_language_is_tagged_simplified_chinese(packages):
-    pkg = packages[ELEVATOR.stem]
-    assert pkg.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
-    assert pkg.settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
+def test_document_properties_name_the_language():
     assert open_docx(render_sample(KIND, ELEVATOR)).core_properties.language == "zh-CN"
 
 
@@ -321,7 +262,7 @@ def test_required_parts_are_present_in_order(sample):
     texts = [t for _, t in pkg.paragraphs() if t]
     suffix = "代表" if data["source"] == "建议" else "委员"
 
-    assert "".join(pkg.texts("DocTitle")) == document_title(_model(data))
+    assert "".join(pkg.texts("DocTitle")) == document_title(model(data))
     assert pkg.texts("Addressee") == [f"{data['lead_unit']}："]
     opening = pkg.texts("BodyText")[0]
     assert opening.startswith(f"{data['lead_author']}{suffix}在") and f"《{data['item_title']}》" in opening
@@ -400,16 +341,8 @@ def test_pdf_has_no_page_number_on_page_one_and_one_on_page_two(pdfs):
 # --- the HTTP API ----------------------------------------------------------------------------------
 
 
-def post_json(client, url: str, body):
-    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), content_type="application/json")
-
-
-def client_with_profile_of(path):
-    return create_app({"TESTING": True, "PROFILE": sample_profile(path)}).test_client()
-
-
-def test_api_renders_a_docx_named_after_the_item(client):
-    response = post_json(client, f"/api/v1/documents/{KIND}", BASE)
+def test_api_renders_a_docx_named_after_the_item(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", BASE)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     match = re.search(r"filename\*=UTF-8''([^;\s]+)", response.headers["Content-Disposition"])
@@ -425,22 +358,22 @@ def test_api_describes_the_kind(client):
 
 
 @pytest.mark.parametrize("path, codes", INVALID, ids=lambda v: getattr(v, "stem", ""))
-def test_api_validate_gives_exactly_the_expected_codes(path, codes):
-    response = post_json(client_with_profile_of(path), f"/api/v1/documents/{KIND}/validate", load_case(path))
+def test_api_validate_gives_exactly_the_expected_codes(api, path, codes):
+    response = api.for_sample(path).post_json(f"/api/v1/documents/{KIND}/validate", load_case(path))
     assert response.status_code == 200
     body = response.get_json()
     assert sorted(f["code"] for f in body["findings"]) == codes
     assert body["ok"] is (path.name in WARNINGS_ONLY)
 
 
-def test_api_refuses_to_render_a_case_with_errors(client):
-    response = post_json(client, f"/api/v1/documents/{KIND}", case(lead_unit="张海燕代表"))
+def test_api_refuses_to_render_a_case_with_errors(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", case(lead_unit="张海燕代表"))
     assert response.status_code == 422
     assert [f["code"] for f in response.get_json()["findings"]] == ["addressee.is_author"]
 
 
-def test_api_renders_a_late_opinion_and_names_the_warning(client):
-    response = post_json(client, f"/api/v1/documents/{KIND}", case(issued_on="2024-04-30"))
+def test_api_renders_a_late_opinion_and_names_the_warning(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", case(issued_on="2024-04-30"))
     assert response.status_code == 200
     assert response.headers["X-Docgen-Warnings"] == "opinion_date.late"
 
@@ -471,4 +404,3 @@ def test_cli_validate_exits_1_on_errors_and_0_on_warnings_only(path, codes):
 def test_cli_lists_the_kind():
     result = CliRunner().invoke(main, ["kinds"])
     assert f"{KIND}\t会办意见\t" in result.stdout
-

@@ -1,6 +1,5 @@
 """The reply letter's content rules, one behaviour each, on a base case that passes clean."""
 
-import copy
 
 import pytest
 
@@ -9,30 +8,14 @@ from docgen.findings import Severity
 from docgen.kinds.reply_letter import addressee, body_blocks, copy_recipients, document_title
 from docgen.profile import Profile, load_profile
 
-from conftest import SAMPLES, load_case
+from conftest import KindCases, SAMPLES, load_case
 
 BASE = load_case(SAMPLES / "reply-letter" / "b-suggestion-elevators.json")
 ABCD = Profile.model_validate({"result_classes": {"scheme": "ABCD"}})
 
 
-def case(**changes):
-    data = copy.deepcopy(BASE)
-    data.update(changes)
-    return data
-
-
-def findings(data, profile=None):
-    return docgen.check("reply-letter", data, profile or load_profile()).findings
-
-
-def codes(data, profile=None):
-    return sorted(f.code for f in findings(data, profile))
-
-
-def only(data, profile=None):
-    found = findings(data, profile)
-    assert len(found) == 1, found
-    return found[0]
+RULES = KindCases("reply-letter", BASE)
+case, findings, codes, only, model = RULES.case, RULES.findings, RULES.codes, RULES.only, RULES.model
 
 
 def test_base_case_is_clean():
@@ -173,36 +156,32 @@ def test_unknown_fields_are_rejected_so_typos_do_not_pass_silently():
 # --- content --------------------------------------------------------------------------
 
 
-def _model(data):
-    return docgen.get_kind("reply-letter").parse(data)
-
-
 def test_addressee_suffix_follows_the_source():
-    assert addressee(_model(case())) == "张海燕等代表："
+    assert addressee(model(case())) == "张海燕等代表："
     proposal = case(source="提案", item_title="关于加快推进既有住宅加装电梯工作的提案", co_authors=[])
-    assert addressee(_model(proposal)) == "张海燕委员："
+    assert addressee(model(proposal)) == "张海燕委员："
 
 
 def test_title_names_session_item_and_source():
-    assert document_title(_model(case())) == "关于市十五届人大三次会议第123号建议的答复"
+    assert document_title(model(case())) == "关于市十五届人大三次会议第123号建议的答复"
     proposal = case(source="提案", item_title="关于x的提案", session={"level": "市", "term": 12, "session": 3})
-    assert document_title(_model(proposal)) == "关于市政协十二届三次会议第123号提案的答复"
+    assert document_title(model(proposal)) == "关于市政协十二届三次会议第123号提案的答复"
 
 
 def test_copies_go_to_the_congress_office_government_office_and_co_handlers():
-    assert copy_recipients(_model(case()), load_profile()) == [
+    assert copy_recipients(model(case()), load_profile()) == [
         "市人大常委会代表工作委员会", "市人民政府办公室", "江州市财政局", "江州市规划和自然资源局",
     ]
-    proposal = _model(case(source="提案", item_title="关于x的提案", co_handlers=[], handler_is_government=False))
+    proposal = model(case(source="提案", item_title="关于x的提案", co_handlers=[], handler_is_government=False))
     assert copy_recipients(proposal, load_profile()) == ["市政协提案委员会"]
 
 
 def test_copies_can_be_overridden():
-    assert copy_recipients(_model(case(copies=["市委办公室"])), load_profile()) == ["市委办公室"]
+    assert copy_recipients(model(case(copies=["市委办公室"])), load_profile()) == ["市委办公室"]
 
 
 def test_body_answers_each_point_with_numbered_headings_and_dated_measures():
-    blocks = body_blocks(_model(case()))
+    blocks = body_blocks(model(case()))
     headings = [b["text"] for b in blocks if b["level"] == 1]
     assert headings == ["一、关于简化加装电梯审批程序", "二、关于破解低层住户意见难统一的问题", "三、会办单位意见"]
     texts = [b["text"] for b in blocks]

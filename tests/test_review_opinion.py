@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from urllib.parse import unquote
@@ -27,8 +26,8 @@ from docgen.kinds.review_opinion import (
 )
 from docgen.profile import Profile, load_profile
 
-from conftest import SAMPLES, invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
-from docfacts import NS, Package, fonts_of, is_embedded, mm, squash, w
+from conftest import KindCases, SAMPLES, invalid_samples, load_case, open_docx, render_pdf_sample, render_sample, sample_profile, valid_samples
+from docfacts import NS, Package, fonts_of, is_embedded, squash, w
 
 KIND = "review-opinion"
 VALID = {p.stem: p for p in valid_samples(KIND)}
@@ -38,28 +37,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 
 
-def case(**changes):
-    data = copy.deepcopy(BASE)
-    data.update(changes)
-    return data
-
-
-def findings(data, profile=None):
-    return docgen.check(KIND, data, profile or load_profile()).findings
-
-
-def codes(data, profile=None):
-    return sorted(f.code for f in findings(data, profile))
-
-
-def only(data, profile=None):
-    found = findings(data, profile)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def model(data):
-    return docgen.get_kind(KIND).parse(data)
+RULES = KindCases(KIND, BASE)
+case, findings, codes, only, model = RULES.case, RULES.findings, RULES.codes, RULES.only, RULES.model
 
 
 def assert_finding(f, code, severity, path):
@@ -284,34 +263,8 @@ def sample(request, packages):
     return packages[request.param], load_case(VALID[request.param]), request.param
 
 
-def test_page_is_a4_with_margins_37_35_28_26_mm_and_a_22_line_grid(sample):
+def test_bold_lead_runs_name_the_body_face(sample):
     pkg, _, _ = sample
-    size = pkg.sect.find("w:pgSz", NS)
-    assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")
-    margins = pkg.sect.find("w:pgMar", NS)
-    for side, expected in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):
-        assert abs(mm(margins.get(w(side))) - expected) <= 0.5, side
-    grid = pkg.sect.find("w:docGrid", NS)
-    assert (grid.get(w("type")), grid.get(w("linePitch"))) == ("lines", "579")
-
-
-@pytest.mark.parametrize(
-    "style_id, face, half_points",
-    [("Normal", "仿宋_GB2312", "32"), ("BodyText", "仿宋_GB2312", "32"), ("Addressee", "仿宋_GB2312", "32"),
-     ("BodyTextKeep", "仿宋_GB2312", "32"), ("Signature", "仿宋_GB2312", "32"), ("DocTitle", "方正小标宋简体", "44"),
-     ("PageNumberOdd", "宋体", "28"), ("IssuerMarkDoc", "方正小标宋简体", "72")],
-)
-def test_styles_name_the_official_east_asian_faces(packages, style_id, face, half_points):
-    pkg = packages["district-first-session"]
-    assert pkg.style_value(style_id, "w:rPr/w:rFonts", "eastAsia") == face
-    assert pkg.style_value(style_id, "w:rPr/w:sz", "val") == half_points
-
-
-def test_language_is_simplified_chinese(sample):
-    pkg, _, _ = sample
-    assert pkg.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
-    assert pkg.settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
-    assert all(lang.get(w("eastAsia")) in (None, "zh-CN") for lang in pkg.document.iter(w("lang")))
     for fonts in pkg.document.iter(w("rFonts")):
         assert fonts.get(w("eastAsia")) == "仿宋_GB2312"  # the bold lead runs
 
@@ -437,12 +390,6 @@ def test_properties_carry_title_committee_and_subject():
 # --- the PDF through LibreOffice ------------------------------------------------------------------
 
 
-
-
-
-
-
-
 @pytest.fixture(scope="module")
 def pdfs(pool, tmp_path_factory):
     work = tmp_path_factory.mktemp("review-opinion-pdf")
@@ -483,12 +430,8 @@ def test_pdf_letterhead_shows_the_red_mark(pdfs):
 # --- the faces: API and CLI -----------------------------------------------------------------------
 
 
-def post_json(client, url, body):
-    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), content_type="application/json")
-
-
-def test_api_renders_a_docx_with_the_chinese_filename(client):
-    response = post_json(client, f"/api/v1/documents/{KIND}", BASE)
+def test_api_renders_a_docx_with_the_chinese_filename(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", BASE)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == DOCX
     disposition = response.headers["Content-Disposition"]
@@ -505,8 +448,8 @@ def test_api_lists_the_kind(client):
 
 
 @pytest.mark.parametrize("path, expected", INVALID, ids=[p.stem for p, _ in INVALID])
-def test_api_validate_gives_exactly_the_expected_codes(client, path, expected):
-    response = post_json(client, f"/api/v1/documents/{KIND}/validate", load_case(path))
+def test_api_validate_gives_exactly_the_expected_codes(api, path, expected):
+    response = api.post_json(f"/api/v1/documents/{KIND}/validate", load_case(path))
     assert response.status_code == 200
     body = response.get_json()
     assert sorted(f["code"] for f in body["findings"]) == expected
@@ -515,8 +458,8 @@ def test_api_validate_gives_exactly_the_expected_codes(client, path, expected):
         assert f["message"].startswith(f["path"] + "：")
 
 
-def test_api_refuses_to_render_an_invalid_case_with_422(client):
-    response = post_json(client, f"/api/v1/documents/{KIND}", case(opinions=[]))
+def test_api_refuses_to_render_an_invalid_case_with_422(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", case(opinions=[]))
     assert response.status_code == 422
     assert [f["code"] for f in response.get_json()["findings"]] == ["opinion.missing"]
 

@@ -18,7 +18,7 @@ from docgen.findings import Severity
 from docgen.kinds.survey_form import MIN_BLANK_LINES, form_title, page_budget, return_deadline
 from docgen.profile import Profile, load_profile
 
-from conftest import SAMPLES, invalid_samples, load_case, render_pdf_sample, valid_samples
+from conftest import KindCases, SAMPLES, invalid_samples, load_case, render_pdf_sample, valid_samples
 from docfacts import NS, Package, fonts_of, is_embedded, squash, w
 
 KIND = "survey-form"
@@ -50,20 +50,8 @@ STRESS = {
 }
 
 
-def case(**changes):
-    data = copy.deepcopy(BASE)
-    data.update(changes)
-    return data
-
-
-def findings(data, profile=None):
-    return docgen.check(KIND, data, profile or load_profile()).findings
-
-
-def only(data, profile=None):
-    found = findings(data, profile)
-    assert len(found) == 1, found
-    return found[0]
+RULES = KindCases(KIND, BASE)
+case, findings, only, model = RULES.case, RULES.findings, RULES.only, RULES.model
 
 
 def render(data, profile=None) -> bytes:
@@ -175,27 +163,23 @@ def test_invalid_samples_cover_every_rule():
 # --- content --------------------------------------------------------------------------
 
 
-def _model(data):
-    return docgen.get_kind(KIND).parse(data)
-
-
 def test_title_names_the_level_and_the_source():
-    assert form_title(_model(BASE)) == "市人大代表建议办理情况征询意见表"
-    assert form_title(_model(load_case(RIVER))) == "市政协提案办理情况征询意见表"
-    assert form_title(_model(load_case(NIGHT_MARKET))) == "区人大代表建议办理情况征询意见表"
+    assert form_title(model(BASE)) == "市人大代表建议办理情况征询意见表"
+    assert form_title(model(load_case(RIVER))) == "市政协提案办理情况征询意见表"
+    assert form_title(model(load_case(NIGHT_MARKET))) == "区人大代表建议办理情况征询意见表"
 
 
 def test_return_date_is_the_reply_date_plus_the_configured_days_unless_the_case_sets_it():
-    assert str(return_deadline(_model(BASE), load_profile())) == "2024-07-03"  # 2024-06-18 + 15
+    assert str(return_deadline(model(BASE), load_profile())) == "2024-07-03"  # 2024-06-18 + 15
     longer = Profile.model_validate({"deadlines": {"survey_return_days": 30}})
-    assert str(return_deadline(_model(BASE), longer)) == "2024-07-18"
-    assert str(return_deadline(_model(case(return_by="2024-07-10")), longer)) == "2024-07-10"
+    assert str(return_deadline(model(BASE), longer)) == "2024-07-18"
+    assert str(return_deadline(model(case(return_by="2024-07-10")), longer)) == "2024-07-10"
 
 
 def test_comments_area_gets_the_room_the_prefilled_rows_leave():
-    roomy = page_budget(_model(load_case(NIGHT_MARKET)), load_profile()).blank_lines
-    usual = page_budget(_model(BASE), load_profile()).blank_lines
-    tight = page_budget(_model(STRESS), load_profile()).blank_lines
+    roomy = page_budget(model(load_case(NIGHT_MARKET)), load_profile()).blank_lines
+    usual = page_budget(model(BASE), load_profile()).blank_lines
+    tight = page_budget(model(STRESS), load_profile()).blank_lines
     assert roomy > usual > tight >= MIN_BLANK_LINES
 
 
@@ -226,43 +210,16 @@ def body_text(pkg: Package) -> str:
     return "".join(t.text or "" for t in pkg.document.iter(w("t")))
 
 
-def test_page_is_a4_with_the_gb9704_margins(forms):
-    pkg = forms["b-suggestion-elevators"]
-    size = pkg.sect.find("w:pgSz", NS)
-    assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")
-    margins = pkg.sect.find("w:pgMar", NS)
-    for side, expected in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):
-        assert abs(int(margins.get(w(side))) / TWIPS_PER_MM - expected) <= 0.5, side
-
-
 def test_a_one_page_form_has_no_page_number(forms):
     pkg = forms["b-suggestion-elevators"]
     for kind in ("first", "default", "even"):
         assert not list(pkg.part_for("footer", kind).iter(w("instrText")))
 
 
-@pytest.mark.parametrize(
-    "style_id, face, half_points",
-    [("DocTitle", "方正小标宋简体", "44"), ("TableText", "仿宋_GB2312", "28"), ("TableTextCenter", "仿宋_GB2312", "28"),
-     ("SurveyNote", "仿宋_GB2312", "28")],
-)
-def test_title_and_table_name_the_official_east_asian_faces(forms, style_id, face, half_points):
-    pkg = forms["b-suggestion-elevators"]
-    assert pkg.style_value(style_id, "w:rPr/w:rFonts", "eastAsia") == face
-    assert pkg.style_value(style_id, "w:rPr/w:sz", "val") == half_points
-
-
 def test_title_is_set_in_the_title_style(forms):
     assert forms["b-suggestion-elevators"].texts("DocTitle") == ["市人大代表建议办理情况征询意见表"]
     assert forms["a-proposal-river-cleanup"].texts("DocTitle") == ["市政协提案办理情况征询意见表"]
     assert forms["b-suggestion-elevators"].texts("SurveySubtitle") == ["（市十五届人大三次会议）"]
-
-
-def test_language_is_tagged_simplified_chinese(forms):
-    pkg = forms["b-suggestion-elevators"]
-    assert pkg.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
-    assert pkg.settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
-    assert all(lang.get(w("eastAsia")) in (None, "zh-CN") for lang in pkg.document.iter(w("lang")))
 
 
 def test_table_has_grid_borders_and_fills_the_type_area(forms):
@@ -347,7 +304,7 @@ def test_return_days_follow_the_profile():
 
 
 def test_document_properties_name_the_item(forms):
-    props = docgen.get_kind(KIND).properties(_model(BASE))
+    props = docgen.get_kind(KIND).properties(model(BASE))
     assert props.title == "市十五届人大三次会议第123号建议办理情况征询意见表"
     assert props.author == "江州市住房和城乡建设局"
 
@@ -370,8 +327,6 @@ def pdfs(pool, tmp_path_factory) -> dict[str, PdfReader]:
     stress.write_text(json.dumps(STRESS, ensure_ascii=False), "utf-8")
     out["stress"] = PdfReader(io.BytesIO(render_pdf_sample(KIND, stress, pool)))
     return out
-
-
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in valid_samples(KIND)] + ["stress"])
