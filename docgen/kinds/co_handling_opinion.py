@@ -1,6 +1,6 @@
 """会办意见 — a co-handling unit's written opinion to the lead unit on one 建议 or 提案.
 
-Required parts (domain.md §3.2): title ``关于……第N号建议的会办意见`` (or 提案), addressed to
+Required parts: title ``关于……第N号建议的会办意见`` (or 提案), addressed to
 the lead unit (never to the deputy or member, whom only the lead unit answers), what the
 co-handler has done and what it proposes for its own part, each commitment with its time
 limit, signing unit and date, contact person and telephone. It goes out in the letter format

@@ -1,6 +1,6 @@
 """答复函 — the lead handling unit's reply to a deputy (建议) or a CPPCC member (提案).
 
-Required parts (domain.md §3.1): class mark, title by source, addressee with 代表/委员, an
+Required parts: class mark, title by source, addressee with 代表/委员, an
 opening citing the item, one answer per point raised (B: each measure with its time limit;
 C: the reason), what each co-handling unit said, a closing courtesy line, signing unit and
 date, contact person and telephone, copies.

@@ -1,5 +1,5 @@
 """审议意见 — the people's congress standing committee's review opinion on the government's
-report about the handling of deputies' suggestions (domain.md §1.7, §3.5; seed 004).
+report about the handling of deputies' suggestions.
 
 Required parts: title ``…人大常委会关于…代表建议办理情况的审议意见``, the government as
 addressee, an opening naming the meeting (date, the committee's term and meeting number) and

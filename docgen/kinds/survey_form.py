@@ -1,6 +1,6 @@
 """征询意见表 — the satisfaction survey form that goes with a reply to the lead deputy or member.
 
-Required parts (domain.md §3.3): a one-page table prefilled with the item number and title,
+Required parts: a one-page table prefilled with the item number and title,
 the deputy or member, the handling unit(s), the result class and the reply date; for the
 deputy to fill: how the unit contacted them, a rating of the handling attitude and of the
 handling result (满意 / 基本满意 / 不满意, as check boxes), comments (required when 不满意),
