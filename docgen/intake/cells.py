@@ -37,7 +37,8 @@ def cell_text(value: Any) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    return cell_text(value) == ""
+    """Nothing typed: None or only white space (numbers and dates are never blank)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def yes_no(value: Any) -> bool | None:

@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,7 @@ class RawRow:
         return self.headers.get(column.key, column.label)
 
 
+@lru_cache(maxsize=4096)  # a table repeats its few headers on every row of JSON records
 def header_key(text: Any) -> str:
     """A header compared loosely: no spaces, asterisks, brackets or colons; lower case."""
     return re.sub(r"[\s*＊（）()：:]+", "", str(text)).lower()
