@@ -12,13 +12,14 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
 from lxml import etree
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
+from docx.shared import Mm, Twips
 
 # --- measures -------------------------------------------------------------------
 
@@ -36,7 +37,12 @@ FOOTER_DISTANCE = mm(20)
 TYPE_AREA_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LINE_PITCH = 579  # twips: 22 lines fill the 225 mm type area
 BODY_SIZE = 16  # pt, 三号
-CHAR = BODY_SIZE * 20  # one body character in twips
+# GB/T 9704 wants 28 characters a line in the 156 mm type area: 315.9 twips each, narrower than a
+# 16 pt character (320). Word reaches 28 with a lines-and-characters grid, but LibreOffice draws
+# every character over two cells of such a grid. Condensing the body text by a quarter point
+# (w:spacing -5 twentieths) gives 28 full-width characters of 315 twips in both, on a lines-only grid.
+CONDENSE = -5
+CHAR = BODY_SIZE * 20 + CONDENSE  # one body character's advance in twips
 
 # The face names Chinese offices have installed (layout.md, "Font names").
 FONT_TITLE = "方正小标宋简体"
@@ -57,14 +63,16 @@ def _lang() -> str:
     return '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
 
 
-def run_props(face: str, size: float, *, bold: bool = False, color: str | None = None, spacing: int = 0) -> str:
+def run_props(face: str, size: float, *, bold: bool = False, color: str | None = None, spacing: int | None = None) -> str:
+    """Run properties; body-size text is condensed to the 28-a-line advance unless ``spacing`` is given."""
     half_points = round(size * 2)
+    spacing = CONDENSE if size == BODY_SIZE and spacing is None else spacing or 0
     return (
         "<w:rPr>"
         + _fonts(face)
         + ("<w:b/><w:bCs/>" if bold else "")
         + (f'<w:color w:val="{color}"/>' if color else "")
-        + (f'<w:spacing w:val="{spacing}"/>' if spacing else "")
+        + f'<w:spacing w:val="{spacing}"/>'
         + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
         + _lang()
         + "</w:rPr>"
@@ -83,7 +91,7 @@ class Style:
     color: str | None = None
     ppr: str = ""
     based_on: str = "Normal"
-    char_spacing: int = 0
+    char_spacing: int | None = None
 
     def xml(self) -> str:
         based = f'<w:basedOn w:val="{self.based_on}"/>' if self.based_on else ""
@@ -104,18 +112,42 @@ INDENT_TWO_CHARS = f'<w:ind w:firstLineChars="200" w:firstLine="{2 * CHAR}"/>'
 NO_GRID = '<w:snapToGrid w:val="0"/>'
 
 
-def red_double_rule(kind: str) -> str:
-    """A red double line (GB/T 9704 letter format) as the top border of an empty paragraph.
+THICK_RULE, THIN_RULE = 24, 6  # eighths of a point: 3 pt and 0.75 pt
+RULE_GAP = 20  # twips between the two lines of a red double line
 
-    ``thickThinSmallGap`` is thick over thin (under the letterhead), ``thinThickSmallGap`` thin
-    over thick (at the page foot). It is written on the paragraph itself, not on its style:
-    LibreOffice ignores borders that a header or footer paragraph inherits from a style.
+
+def red_double_rule(thick_on_top: bool) -> str:
+    """A red double line (GB/T 9704 letter format): two single borders of one empty paragraph.
+
+    The compound borders ``thickThinSmallGap`` / ``thinThickSmallGap`` would say it in one
+    element, but LibreOffice draws them the other way round from Word (measured on its PDF: thin
+    over thick under the letterhead). A single top border and a single bottom border, each with
+    its own width, are drawn in the same order by every reader: thick over thin under the
+    letterhead, thin over thick at the page foot. They are written on the paragraph itself, not
+    on its style: LibreOffice ignores borders that a header or footer paragraph inherits.
     """
-    return f'<w:pBdr><w:top w:val="{kind}" w:sz="24" w:space="0" w:color="{RED}"/></w:pBdr>'
+    top, bottom = (THICK_RULE, THIN_RULE) if thick_on_top else (THIN_RULE, THICK_RULE)
+    return (
+        f'<w:pBdr><w:top w:val="single" w:sz="{top}" w:space="0" w:color="{RED}"/>'
+        f'<w:bottom w:val="single" w:sz="{bottom}" w:space="0" w:color="{RED}"/></w:pBdr>'
+    )
 
 
 # Letter-format red double lines are 170 mm long: 7 mm beyond the 156 mm type area each side.
 RULE_OVERHANG = f'<w:ind w:left="-{mm(7)}" w:right="-{mm(7)}"/>'
+
+SIGNATURE_RIGHT = TYPE_AREA_WIDTH - 4 * CHAR  # the date ends four characters from the right
+SIGNATURE_CENTRE = SIGNATURE_RIGHT - round(3.5 * CHAR)  # the middle of a 7 em date
+SIGNATURE_CENTRE_WIDE = SIGNATURE_RIGHT - 5 * CHAR  # the middle of a 10 em Chinese-numeral date
+COPIES_CHAR = 14 * 20  # one 四号 character of the 版记
+
+# The 版记 sits at the foot of the last page, its last line on the type area's last line
+# (GB/T 9704 7.4): a paragraph frame aligned to the bottom of the margins, which Word and
+# LibreOffice both place on the page of the paragraph, with the text kept above it.
+AT_TYPE_AREA_FOOT = (
+    f'<w:framePr w:w="{TYPE_AREA_WIDTH}" w:wrap="notBeside" w:vAnchor="margin" w:hAnchor="margin" '
+    'w:xAlign="center" w:yAlign="bottom"/>'
+)
 
 COMMON_STYLES: tuple[Style, ...] = (
     Style("DocTitle", "公文标题", FONT_TITLE, 22, ppr=exact_line(mm(13)) + '<w:jc w:val="center"/>'),
@@ -129,18 +161,26 @@ COMMON_STYLES: tuple[Style, ...] = (
     Style(
         "Signature",
         "署名和成文日期",
-        # Sealed layout: the date ends four characters from the right, the unit is centred
-        # over the date (GB/T 9704 7.3.5.1). A centre tab stop does both for dates of 6–7.5 em.
-        ppr=f'<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="{TYPE_AREA_WIDTH - 4 * CHAR - round(3.5 * CHAR)}"/></w:tabs>'
+        # Sealed layout (GB/T 9704 7.3.5.1): the date ends four characters from the right (a
+        # right tab stop), the unit is centred over the date (a centre tab stop over the middle
+        # of a 7 em date such as 2024年6月18日; signature_xml() moves it for Chinese-numeral dates).
+        ppr=f'<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="{SIGNATURE_CENTRE}"/>'
+        f'<w:tab w:val="right" w:pos="{SIGNATURE_RIGHT}"/></w:tabs>'
         '<w:jc w:val="left"/>',
     ),
-    Style("SignatureLong", "署名（长）", ppr='<w:keepNext/><w:ind w:rightChars="200" w:right="640"/><w:jc w:val="right"/>'),
+    # A unit too long to centre over the date: unit and date flush right, four characters in.
+    Style("SignatureLong", "署名（长）", ppr=f'<w:keepNext/><w:ind w:right="{4 * CHAR}"/><w:jc w:val="right"/>'),
+    # 附件说明: two characters in; a long name wraps under itself, after “附件：”.
+    Style("AttachmentNote", "附件说明", ppr=f'<w:keepNext/><w:ind w:left="{5 * CHAR}" w:hanging="{3 * CHAR}"/>'),
+    # 附件 at the top left of an appended form's first page, in 黑体.
+    Style("AttachmentMark", "附件标识", FONT_HEI, ppr=exact_line(mm(8)) + NO_GRID + '<w:jc w:val="left"/>'),
     Style("Note", "附注", ppr="<w:keepNext/>" + INDENT_TWO_CHARS),
+    # 版记: 抄送 one character in on each side; its second line aligns after “抄送：”.
     Style(
         "Copies",
         "抄送",
         size=14,
-        ppr=exact_line(mm(8.5), before=mm(6)) + f'<w:ind w:left="{14 * 20}" w:right="{14 * 20}" w:hanging="0"/>',
+        ppr=exact_line(mm(7)) + f'<w:ind w:left="{4 * COPIES_CHAR}" w:right="{COPIES_CHAR}" w:hanging="{3 * COPIES_CHAR}"/>',
     ),
     Style("ClassMark", "办理结果分类标识", FONT_HEI, 16, bold=True, ppr=exact_line(mm(8.5)) + NO_GRID + '<w:jc w:val="right"/>', based_on="Header"),
     Style(
@@ -156,7 +196,7 @@ COMMON_STYLES: tuple[Style, ...] = (
         "LetterHeadRule",
         "信函格式上红线",
         size=1,
-        ppr=exact_line(mm(4)) + NO_GRID + RULE_OVERHANG,
+        ppr=exact_line(RULE_GAP, after=mm(4) - RULE_GAP) + NO_GRID + RULE_OVERHANG,
         based_on="Header",
     ),
     Style(
@@ -187,7 +227,7 @@ COMMON_STYLES: tuple[Style, ...] = (
         "LetterFootRule",
         "信函格式下红线",
         size=1,
-        ppr=exact_line(20) + NO_GRID + RULE_OVERHANG,
+        ppr=exact_line(RULE_GAP) + NO_GRID + RULE_OVERHANG,
         based_on="Footer",
     ),
     Style(
@@ -321,24 +361,79 @@ def blocks_xml(items: str = "body") -> str:
     )
 
 
-def signature_xml() -> str:
-    """Closing line, then signing unit and date: centred over each other, date four characters
-    from the right (the sealed layout), kept on one page with the closing line."""
+def signature_xml(*, attachment: bool = False) -> str:
+    """Closing line, the 附件 line if ``attachment``, then signing unit and date: the date four
+    characters from the right (the sealed layout) whatever its style, the unit centred over it,
+    all kept on one page with the closing line."""
+    only_right_tab = f'<w:tabs><w:tab w:val="clear" w:pos="{SIGNATURE_CENTRE}"/></w:tabs>'
+    wide_date = f'<w:tabs><w:tab w:val="clear" w:pos="{SIGNATURE_CENTRE}"/><w:tab w:val="center" w:pos="{SIGNATURE_CENTRE_WIDE}"/></w:tabs>'
     return "".join(
         (
             tag("if closing"),
             paragraph_xml("BodyTextKeep", "{{ closing }}"),
             tag("endif"),
             paragraph_xml("BlankKeep"),
+            *(
+                (
+                    tag("if attachment"),
+                    paragraph_xml("AttachmentNote", "附件：{{ attachment }}"),
+                    paragraph_xml("BlankKeep"),
+                    tag("endif"),
+                )
+                if attachment
+                else ()
+            ),
             tag("if signature_fits"),
+            # An Arabic date (2024年6月18日) is about 7 em wide, a Chinese-numeral one about 10.
+            tag("if signing_date[:1].isdigit()"),
             paragraph_xml("Signature", "\t", "{{ signing_unit }}"),
-            paragraph_xml("Signature", "\t", "{{ signing_date }}"),
+            tag("else"),
+            paragraph_xml("Signature", "\t", "{{ signing_unit }}", ppr=wide_date),
+            tag("endif"),
+            # The date's paragraph keeps only the right tab stop: LibreOffice would not let right-aligned
+            # text reach back over the centre stop.
+            paragraph_xml("Signature", "\t", "{{ signing_date }}", ppr=only_right_tab),
             tag("else"),
             paragraph_xml("SignatureLong", "{{ signing_unit }}"),
             paragraph_xml("SignatureLong", "{{ signing_date }}"),
             tag("endif"),
         )
     )
+
+
+def table_xml(columns: tuple[int, ...], rows: str) -> str:
+    """A table as wide as its fixed ``columns`` (twips), centred, with thin black rules."""
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in columns)
+    return (
+        "<w:tbl><w:tblPr>"
+        '<w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:w="{sum(columns)}" w:type="dxa"/>'
+        '<w:jc w:val="center"/>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+    )
+
+
+def cell_xml(columns: tuple[int, ...], paragraphs: str, *, first: int, span: int = 1, valign: str = "center") -> str:
+    """One w:tc starting at grid column ``first`` of ``columns`` and spanning ``span`` of them."""
+    width = sum(columns[first:first + span])
+    merge = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}<w:vAlign w:val="{valign}"/></w:tcPr>'
+        f"{paragraphs}</w:tc>"
+    )
+
+
+def row_xml(*cells: str, height: int | None = None, header: bool = False) -> str:
+    """A row that never splits across pages; ``height`` (twips) is its least height, ``header``
+    repeats it on every page."""
+    props = "<w:cantSplit/>"  # in the schema's order: cantSplit, trHeight, tblHeader
+    if height:
+        props += f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>'
+    if header:
+        props += "<w:tblHeader/>"
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
 
 @dataclass
@@ -368,7 +463,7 @@ class Template:
             sect_pr.addprevious(element)
 
         section = document.sections[0]
-        _page_setup(sect_pr)
+        _page_setup(section)
         section.different_first_page_header_footer = True
         document.settings.odd_and_even_pages_header_footer = True
         _fill(section.header, paragraph_xml("Header"))
@@ -396,20 +491,19 @@ class Template:
         return _reproducible_zip(buffer.getvalue())
 
 
-def _page_setup(sect_pr) -> None:
-    for tag_name in ("pgSz", "pgMar", "cols", "docGrid"):
-        for old in sect_pr.findall(f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag_name}"):
-            sect_pr.remove(old)
-    for element in parse_xml(
-        f"<w:sectPr {nsdecls('w')}>"
-        f'<w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/>'
-        f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" w:left="{MARGIN_LEFT}" '
-        f'w:header="{HEADER_DISTANCE}" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
-        '<w:cols w:space="425"/>'
-        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
-        "</w:sectPr>"
-    ):
-        sect_pr.append(element)
+def _page_setup(section: Section) -> None:
+    """A4 portrait with the GB/T 9704 margins, through python-docx; only the document grid,
+    which python-docx does not model, is written as XML."""
+    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
+    section.top_margin, section.bottom_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = Twips(HEADER_DISTANCE), Twips(FOOTER_DISTANCE)
+    section.gutter = Mm(0)
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    # A lines-only grid: 22 lines a page (see CONDENSE for why not lines and characters).
+    sect_pr.append(parse_xml(f'<w:docGrid {nsdecls("w")} w:type="lines" w:linePitch="{LINE_PITCH}"/>'))
 
 
 def _fill(header_or_footer, xml: str) -> None:
@@ -471,10 +565,6 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write(path: Path, template: Template) -> None:
-    path.write_bytes(template.build())
-
-
 # --- the letter format (信函格式), shared by the kinds that go out as letters ----------------
 
 
@@ -486,7 +576,7 @@ def letter_head() -> str:
             paragraph_xml("ClassMark", "{{ class_mark }}"),
             tag("if letterhead"),
             paragraph_xml("IssuerMark", "{{ issuer }}"),
-            paragraph_xml("LetterHeadRule", ppr=red_double_rule("thickThinSmallGap")),
+            paragraph_xml("LetterHeadRule", ppr=red_double_rule(thick_on_top=True)),
             tag("else"),
             paragraph_xml("IssuerMarkBlank"),
             tag("endif"),
@@ -505,14 +595,26 @@ def letter_foot() -> str:
         (
             paragraph_xml("Footer"),
             tag("if letterhead"),
-            paragraph_xml("LetterFootRule", ppr=red_double_rule("thinThickSmallGap")),
+            paragraph_xml("LetterFootRule", ppr=red_double_rule(thick_on_top=False)),
             tag("endif"),
         )
     )
 
 
-def letter_body() -> str:
-    """Title, addressee, body blocks, signature, notes, copies — shared by letter-format kinds."""
+def copies_xml() -> str:
+    """The 版记's 抄送 line at the foot of the page it ends (the letter format has no 印发 line)."""
+    return "".join(
+        (
+            tag("if copies"),
+            paragraph_xml("Copies", "抄送：{{ copies }}。", ppr=AT_TYPE_AREA_FOOT),
+            tag("endif"),
+        )
+    )
+
+
+def letter_body(*, attachment: bool = False) -> str:
+    """Title, addressee, body blocks, the 附件 line if ``attachment``, signature, notes, and the
+    抄送 at the foot of the last page — shared by letter-format kinds."""
     return "".join(
         (
             paragraph_xml("Normal"),
@@ -522,18 +624,18 @@ def letter_body() -> str:
             paragraph_xml("Normal"),
             paragraph_xml("Addressee", "{{ addressee }}"),
             blocks_xml(),
-            signature_xml(),
+            signature_xml(attachment=attachment),
             tag("for note in notes"),
             paragraph_xml("Note", "{{ note }}"),
             tag("endfor"),
-            tag("if copies"),
-            paragraph_xml("Copies", "抄送：{{ copies }}。"),
-            tag("endif"),
+            copies_xml(),
         )
     )
 
 
 __all__ = [
+    "cell_xml",
+    "copies_xml",
     "letter_body",
     "letter_foot",
     "letter_head",
@@ -543,7 +645,8 @@ __all__ = [
     "blocks_xml",
     "paragraph_xml",
     "red_double_rule",
+    "row_xml",
     "signature_xml",
+    "table_xml",
     "tag",
-    "write",
 ]
