@@ -182,6 +182,13 @@ COMMON_STYLES: tuple[Style, ...] = (
         size=14,
         ppr=exact_line(mm(7)) + f'<w:ind w:left="{4 * COPIES_CHAR}" w:right="{COPIES_CHAR}" w:hanging="{3 * COPIES_CHAR}"/>',
     ),
+    Style(
+        "Imprint",
+        "印发机关和印发日期",
+        size=14,
+        ppr=f'<w:tabs><w:tab w:val="left" w:pos="{COPIES_CHAR}"/><w:tab w:val="right" w:pos="{TYPE_AREA_WIDTH - COPIES_CHAR}"/></w:tabs>'
+        + exact_line(mm(7)) + '<w:jc w:val="left"/>',
+    ),
     Style("ClassMark", "办理结果分类标识", FONT_HEI, 16, bold=True, ppr=exact_line(mm(8.5)) + NO_GRID + '<w:jc w:val="right"/>', based_on="Header"),
     Style(
         "IssuerMark",
@@ -486,9 +493,44 @@ class Template:
         props.created = props.modified = dt.datetime(2024, 1, 1)
         props.last_modified_by = "docgen"
 
+        for part in (document.part, document.part._styles_part, *(hf.part for hf in _headers_and_footers(section))):
+            _in_schema_order(part.element)
         buffer = io.BytesIO()
         document.save(buffer)
         return _reproducible_zip(buffer.getvalue())
+
+
+def _headers_and_footers(section: Section) -> tuple:
+    return (
+        section.header, section.even_page_header, section.first_page_header,
+        section.footer, section.even_page_footer, section.first_page_footer,
+    )
+
+
+# The order the OOXML schema (ECMA-376 Part 1, CT_PPrBase and CT_RPr) gives the children of
+# paragraph and run properties. The building blocks write them in whatever order reads best;
+# Word expects the schema's.
+_SCHEMA_ORDER = {
+    "pPr": (
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+        "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split(),
+    "rPr": (
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+        "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl "
+        "cs em lang eastAsianLayout specVanish oMath"
+    ).split(),
+}
+
+
+def _in_schema_order(root) -> None:
+    for name, order in _SCHEMA_ORDER.items():
+        rank = {qn(f"w:{child}"): i for i, child in enumerate(order)}
+        for props in root.iter(qn(f"w:{name}")):
+            children = sorted(props, key=lambda child: rank.get(child.tag, len(rank)))
+            props[:] = children
 
 
 def _page_setup(section: Section) -> None:
@@ -612,6 +654,22 @@ def copies_xml() -> str:
     )
 
 
+IMPRINT_RULE, IMPRINT_RULE_COLOR = 8, "000000"  # eighths of a point: 1 pt, the 0.35 mm separator
+
+
+def imprint_xml() -> str:
+    """The 版记 of an ordinary document at the foot of its last page: the 印发 line, the office
+    one character in from the left and the date one in from the right, between separator lines
+    as wide as the type area (0.35 mm)."""
+    borders = "".join(
+        f'<w:{edge} w:val="single" w:sz="{IMPRINT_RULE}" w:space="1" w:color="{IMPRINT_RULE_COLOR}"/>'
+        for edge in ("top", "bottom")
+    )
+    return paragraph_xml(
+        "Imprint", "\t", "{{ printed_by }}", "\t", "{{ printed_on }}", ppr=AT_TYPE_AREA_FOOT + f"<w:pBdr>{borders}</w:pBdr>"
+    )
+
+
 def letter_body(*, attachment: bool = False) -> str:
     """Title, addressee, body blocks, the 附件 line if ``attachment``, signature, notes, and the
     抄送 at the foot of the last page — shared by letter-format kinds."""
@@ -636,6 +694,7 @@ def letter_body(*, attachment: bool = False) -> str:
 __all__ = [
     "cell_xml",
     "copies_xml",
+    "imprint_xml",
     "letter_body",
     "letter_foot",
     "letter_head",
