@@ -17,6 +17,7 @@ from gongwen import (
     exact_line,
     imprint_xml,
     mm,
+    opening_xml,
     paragraph_xml,
     signature_xml,
     tag,
@@ -80,12 +81,7 @@ def body() -> str:
     return "".join(
         (
             head(),
-            paragraph_xml("Normal"),
-            tag("for line in title_lines"),
-            paragraph_xml("DocTitle", "{{ line }}"),
-            tag("endfor"),
-            paragraph_xml("Normal"),
-            paragraph_xml("Addressee", "{{ addressee }}"),
+            opening_xml(),
             blocks_xml(),
             signature_xml(),
             tag("if letterhead"),
