@@ -7,11 +7,14 @@ Dates and numbers go through Babel's zh_CN locale data; the things Babel does no
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
+import jieba
 from babel.dates import format_date as _babel_format_date
 
 DateStyle = Literal["arabic", "chinese"]
@@ -193,7 +196,8 @@ def title_lines(title: str, max_em: float = 19.5) -> list[str]:
     total = half_width_length(title)
     if total <= max_em:
         return [title]
-    breaks = [i for i in range(1, len(title)) if _may_break(title, i)]
+    words = _word_boundaries(title)
+    breaks = [i for i in range(1, len(title)) if i in words and _may_break(title, i)]
     fewest = math.ceil(total / max_em)
     options = [found for count in range(fewest, fewest + 3) if (found := _balanced(title, breaks, count, max_em))]
     if not options:
@@ -203,10 +207,35 @@ def title_lines(title: str, max_em: float = 19.5) -> list[str]:
     return lines
 
 
+# Digits of a number, Arabic or Chinese, and the counters that stay with a number (十二届, 第7号).
+_NUMERAL = frozenset("0123456789〇零一二三四五六七八九十百千万两")
+_COUNTER = frozenset("届次号年月日")
+
+
+@cache
+def _segmenter() -> jieba.Tokenizer:
+    """jieba's tokenizer, its dictionary loaded once, on the first title that needs breaking."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _word_boundaries(title: str) -> set[int]:
+    """The offsets between words of ``title``, by jieba's segmentation (no new-word guessing)."""
+    offsets, position = set(), 0
+    for word in _segmenter().cut(title, HMM=False):
+        position += len(word)
+        offsets.add(position)
+    return offsets
+
+
 def _may_break(title: str, i: int) -> bool:
     left, right = title[:i], title[i:]
     if title[i - 1].isascii() and title[i].isascii() and title[i].isalnum():
         return False  # inside a number or a Latin word
+    if right[0] in _COUNTER or (left[-1] in _NUMERAL | {"第"} and right[0] in _NUMERAL):
+        return False  # inside a number, or between a number and its counter (十二届, 第7号)
     if left.count("《") > left.count("》"):
         return False  # inside a book title
     return not (right[0] in "，。、；：）》〕”’！？" or left[-1] in "（《〔“‘")

@@ -1,4 +1,4 @@
-"""Build every .docx template under templates/ from gongwen.py's building blocks.
+"""Build every .docx template under templates/ from the gongwen building blocks.
 
     python templates/build.py          # rewrite the templates
     python templates/build.py --check  # exit 1 if a committed template is out of date

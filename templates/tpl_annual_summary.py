@@ -8,10 +8,13 @@ from gongwen import (
     Style,
     Template,
     blocks_xml,
+    cell_xml,
     exact_line,
     mm,
     paragraph_xml,
+    row_xml,
     signature_xml,
+    table_xml,
     tag,
 )
 
@@ -26,32 +29,21 @@ EXTRA_STYLES = (
 )
 
 
-def _cell(width: int, paragraph: str) -> str:
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paragraph}</w:tc>'
-    )
-
-
 def _row(*paragraphs: str, header: bool = False) -> str:
-    props = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
-    return "<w:tr>" + props + "".join(_cell(w, p) for w, p in zip(COLUMNS, paragraphs)) + "</w:tr>"
+    return row_xml(*(cell_xml(COLUMNS, p, first=i) for i, p in enumerate(paragraphs)), header=header)
 
 
 def figures_table() -> str:
-    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in COLUMNS)
-    return (
-        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="{sum(COLUMNS)}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>"
-        + _row(*(paragraph_xml("TableTextCenter", Run(h, FONT_HEI, size=14)) for h in ("指标", "数值", "说明")), header=True)
+    return table_xml(
+        COLUMNS,
+        _row(*(paragraph_xml("TableTextCenter", Run(h, FONT_HEI, size=14)) for h in ("指标", "数值", "说明")), header=True)
         + _row(paragraph_xml("TableText", "{%tr for row in figures_table %}"), paragraph_xml("TableText"), paragraph_xml("TableText"))
         + _row(
             paragraph_xml("TableText", "{{ row.label }}"),
             paragraph_xml("TableTextCenter", "{{ row.value }}"),
             paragraph_xml("TableText", "{{ row.note }}"),
         )
-        + _row(paragraph_xml("TableText", "{%tr endfor %}"), paragraph_xml("TableText"), paragraph_xml("TableText"))
-        + "</w:tbl>"
+        + _row(paragraph_xml("TableText", "{%tr endfor %}"), paragraph_xml("TableText"), paragraph_xml("TableText")),
     )
 
 

@@ -2,7 +2,8 @@
 
 The red head (``…人大常委会文件`` with the red separator line under the document number) is
 optional: a draft goes without it. Then title, addressee, the body blocks (一是 + bold lead
-phrase), the request to report as the closing line kept with the signature, committee and date.
+phrase), the request to report as the closing line kept with the signature, committee and date;
+the issued 文件 ends with its 版记 (the 印发 line) at the foot of the last page.
 """
 
 from gongwen import (
@@ -14,7 +15,9 @@ from gongwen import (
     Template,
     blocks_xml,
     exact_line,
+    imprint_xml,
     mm,
+    opening_xml,
     paragraph_xml,
     signature_xml,
     tag,
@@ -78,14 +81,12 @@ def body() -> str:
     return "".join(
         (
             head(),
-            paragraph_xml("Normal"),
-            tag("for line in title_lines"),
-            paragraph_xml("DocTitle", "{{ line }}"),
-            tag("endfor"),
-            paragraph_xml("Normal"),
-            paragraph_xml("Addressee", "{{ addressee }}"),
+            opening_xml(),
             blocks_xml(),
             signature_xml(),
+            tag("if letterhead"),
+            imprint_xml(),
+            tag("endif"),
         )
     )
 

@@ -24,9 +24,12 @@ from gongwen import (
     Run,
     Style,
     Template,
+    cell_xml,
     exact_line,
     mm,
     paragraph_xml,
+    row_xml,
+    table_xml,
     tag,
 )
 
@@ -72,18 +75,11 @@ SURVEY_STYLES: tuple[Style, ...] = (
 
 
 def cell(paragraphs: str, *, first: int, span: int = 1, valign: str = "center") -> str:
-    """One w:tc starting at grid column ``first`` and spanning ``span`` columns."""
-    width = sum(COLUMNS[first:first + span])
-    merge = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}<w:vAlign w:val="{valign}"/></w:tcPr>'
-        f"{paragraphs}</w:tc>"
-    )
+    return cell_xml(COLUMNS, paragraphs, first=first, span=span, valign=valign)
 
 
-def row(*cells: str, height_mm: float | None = ROW_LINE_MM) -> str:
-    height = f'<w:trHeight w:val="{mm(height_mm)}" w:hRule="atLeast"/>' if height_mm else ""
-    return f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>{''.join(cells)}</w:tr>"
+def row(*cells: str, height_mm: float = ROW_LINE_MM) -> str:
+    return row_xml(*cells, height=mm(height_mm))
 
 
 # Every prefilled or ticked cell sets its text at the tighter pitch and is centred in a row of
@@ -157,23 +153,15 @@ def survey_table() -> str:
             height_mm=SIGNATURE_ROW_MM,
         ),
     )
-    return (
-        "<w:tbl><w:tblPr>"
-        '<w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="{TYPE_AREA_WIDTH}" w:type="dxa"/>'
-        '<w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/>'
-        '<w:tblLook w:val="04A0" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
-        + "".join(rows)
-        + "</w:tbl>"
-    )
+    return table_xml(COLUMNS, "".join(rows))
 
 
-def survey_form_xml() -> str:
-    """Title, session line, the table, and the notes on returning the form."""
+def survey_form_xml(*, as_attachment: bool = False) -> str:
+    """Title, session line, the table, and the notes on returning the form; marked 附件 at its
+    top left when it is appended to a letter."""
     return "".join(
         (
+            paragraph_xml("AttachmentMark", "附件") if as_attachment else "",
             tag("for line in survey.title_lines"),
             paragraph_xml("DocTitle", "{{ line }}", ppr=NO_GRID),
             tag("endfor"),

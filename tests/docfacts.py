@@ -73,10 +73,14 @@ def mm(twips: str) -> float:
 
 
 def red_double_rules(part):
-    return [
-        b for b in part.iter(w("top"))
-        if b.getparent().tag == w("pBdr") and b.get(w("color")) == "FF0000" and b.get(w("val")) in ("thickThinSmallGap", "thinThickSmallGap")
-    ]
+    """The paragraph borders that draw a red double line: a red top and a red bottom border of
+    one paragraph, as (top width, bottom width) in eighths of a point."""
+    rules = []
+    for borders in part.iter(w("pBdr")):
+        top, bottom = borders.find("w:top", NS), borders.find("w:bottom", NS)
+        if top is not None and bottom is not None and top.get(w("color")) == bottom.get(w("color")) == "FF0000":
+            rules.append((int(top.get(w("sz"))), int(bottom.get(w("sz")))))
+    return rules
 
 
 def squash(text: str) -> str:

@@ -59,6 +59,10 @@ def test_letterhead_prints_the_unit_in_red_between_red_double_lines(packages):
     assert pkg.style_value("IssuerMark", "w:rPr/w:color", "val") == "FF0000"
     assert len(red_double_rules(header)) == 1
     assert len(red_double_rules(pkg.part_for("footer", "first"))) == 1
+    ((top, bottom),) = red_double_rules(header)
+    assert top > bottom  # thick over thin under the letterhead
+    ((top, bottom),) = red_double_rules(pkg.part_for("footer", "first"))
+    assert top < bottom  # thin over thick at the foot
 
 
 def test_letterhead_can_be_switched_off_for_preprinted_letter_paper(packages):

@@ -381,7 +381,7 @@ def test_reply_letter_appends_its_form_after_a_page_break():
             style = element.find("w:pPr/w:pStyle", NS)
             order.append(style.get(w("val")) if style is not None else "")
     copies = order.index("Copies")
-    assert order[copies + 1:copies + 5] == ["page break", "DocTitle", "SurveySubtitle", "table"]
+    assert order[copies + 1:copies + 6] == ["page break", "AttachmentMark", "DocTitle", "SurveySubtitle", "table"]
     assert order[-2:] == ["SurveyNote", "SurveyNoteMore"]
     assert pkg.texts("DocTitle")[-1] == "市人大代表建议办理情况征询意见表"
     assert "".join(pkg.texts("DocTitle")[:-1]) == "关于市十五届人大三次会议第123号建议的答复"
@@ -399,8 +399,11 @@ def test_reply_letter_pdf_has_the_form_on_its_last_page(pool):
     letter_pages = len(PdfReader(io.BytesIO(docgen.render("reply-letter", plain, fmt="pdf", converter=pool).content)).pages)
     assert len(reader.pages) == letter_pages + 1
     last = squash(reader.pages[-1].extract_text())
-    assert last.startswith("市人大代表建议办理情况征询意见表") and "☐基本满意" in last
-    assert "征询意见表" not in squash(reader.pages[-2].extract_text())
+    assert last.startswith("附件市人大代表建议办理情况征询意见表") and "☐基本满意" in last
+    # the letter's page names the form on its 附件 line only
+    letter_end = squash(reader.pages[-2].extract_text())
+    assert "附件：市人大代表建议办理情况征询意见表" in letter_end
+    assert "征询意见表" not in letter_end.replace("附件：市人大代表建议办理情况征询意见表", "")
 
 
 # --- the faces: API and CLI ---------------------------------------------------------------

@@ -78,9 +78,16 @@ class Contact(Strict):
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
 
 
+_TRAILING_BRACKETS = re.compile(r"\s*[（(]([^（）()]+)[）)]$")
+
+
 def contact_notes(contact: Contact) -> list[str]:
-    """附注 lines: the responsible leader (if given) and the contact person with telephone."""
-    notes = [f"（分管领导：{contact.leader}）"] if contact.leader else []
+    """附注 lines: the responsible leader (if given) and the contact person with telephone.
+
+    A note is already in brackets, so a post typed in brackets after the leader's name is set
+    after a comma instead of nesting: （分管领导：刘志强，副局长）."""
+    leader = _TRAILING_BRACKETS.sub(r"，\1", contact.leader) if contact.leader else ""
+    notes = [f"（分管领导：{leader}）"] if leader else []
     return notes + [f"（联系人：{contact.name}，联系电话：{contact.phone}）"]
 
 

@@ -47,6 +47,7 @@ from .common import (
 )
 from .reply_letter_table import TABLE
 from .survey_form import (
+    form_title,
     check_fits_one_page,
     survey_case_for_reply_letter,
     survey_for_reply_letter,
@@ -121,7 +122,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
         findings += check_document_number(case.document_number)
         findings += check_phone(case.contact.phone)
         if case.with_survey_form:
-            findings += check_fits_one_page(survey_case_for_reply_letter(case), profile)
+            findings += check_fits_one_page(survey_case_for_reply_letter(case), profile, attachment=True)
         return findings
 
     def _check_class(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
@@ -200,6 +201,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
             "notes": notes,
             "copies": "，".join(copy_recipients(case, profile)),
             "survey": survey_for_reply_letter(case, profile) if case.with_survey_form else None,
+            "attachment": form_title(survey_case_for_reply_letter(case)) if case.with_survey_form else "",
         }
 
     def filename(self, case: ReplyLetterCase) -> str:
@@ -227,7 +229,7 @@ def addressee(case: ReplyLetterCase) -> str:
 
 
 def _you(case: ReplyLetterCase) -> str:
-    return "您们" if case.co_authors else "您"
+    return "你们" if case.co_authors else "您"
 
 
 def body_blocks(case: ReplyLetterCase) -> list[dict[str, Any]]:

@@ -157,6 +157,10 @@ class ReviewOpinion(DocumentKind[ReviewOpinionCase]):
             "signature_fits": half_width_length(committee) <= SIGNATURE_MAX_EM,
             "signing_unit": committee,
             "signing_date": format_date(case.issued_on, profile.format.date_style),
+            # 版记 of the issued 文件 (GB/T 9704 7.4.3): the committee's office prints it, dated in
+            # Arabic numerals whatever the date style.
+            "printed_by": f"{committee}办公室",
+            "printed_on": f"{format_date(case.issued_on)}印发",
         }
 
     def filename(self, case: ReviewOpinionCase) -> str:

@@ -51,6 +51,7 @@ TITLE_LINE_MM = 13.0  # DocTitle: exact 13 mm lines
 SUBTITLE_MM = 12.0  # the session line under the title, with the space before the table
 SIGNATURE_ROW_MM = 16.0  # room to sign
 NOTE_LINE_MM = 7.0  # the notes under the table
+ATTACHMENT_MARK_MM = 8.0  # “附件” over a form appended to a letter
 SAFETY_MM = 8.0  # what LibreOffice and Word may add (borders, rounding, line breaking)
 MIN_BLANK_LINES = 3  # the comments area never shrinks below this many blank lines
 
@@ -165,9 +166,10 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
 # --- rules (module level: they read plain values) ---------------------------------------
 
 
-def check_fits_one_page(case: SurveyFormCase, profile: Profile) -> list[Finding]:
-    """The prefilled rows must leave the comments area its minimum height on one page."""
-    budget = page_budget(case, profile)
+def check_fits_one_page(case: SurveyFormCase, profile: Profile, *, attachment: bool = False) -> list[Finding]:
+    """The prefilled rows must leave the comments area its minimum height on one page
+    (under the 附件 mark when the form is a letter's ``attachment``)."""
+    budget = page_budget(case, profile, attachment=attachment)
     if budget.blank_lines >= MIN_BLANK_LINES:
         return []
     # Name the field that takes the most room, so the message says what to shorten.
@@ -207,7 +209,7 @@ class ReplyLike(Protocol):
 
 def survey_for_reply_letter(case: ReplyLike, profile: Profile) -> dict[str, Any]:
     """The survey context for a reply letter's appended form."""
-    return survey_context(survey_case_for_reply_letter(case), profile)
+    return survey_context(survey_case_for_reply_letter(case), profile, attachment=True)
 
 
 def survey_case_for_reply_letter(case: ReplyLike) -> SurveyFormCase:
@@ -310,8 +312,9 @@ class Budget:
     blank_lines: int
 
 
-def page_budget(case: SurveyFormCase, profile: Profile) -> Budget:
-    """Estimate the height every part takes and give the rest to the comments area."""
+def page_budget(case: SurveyFormCase, profile: Profile, *, attachment: bool = False) -> Budget:
+    """Estimate the height every part takes and give the rest to the comments area; a letter's
+    ``attachment`` also carries the 附件 mark."""
     text = _prefilled(case)
     rows = {
         "item_title": _row_mm(_lines(text["item_title"], WIDE_EM)),
@@ -331,7 +334,7 @@ def page_budget(case: SurveyFormCase, profile: Profile) -> Budget:
         rows["co_handling_units"] = _row_mm(_lines(text["co_handling_units"], WIDE_EM))
     n_title = len(text["title_lines"])
     note_lines = _lines(return_note(case, profile), NOTE_EM) + _lines(REHANDLING_NOTE, NOTE_EM)
-    used = n_title * TITLE_LINE_MM + SUBTITLE_MM + sum(rows.values()) + note_lines * NOTE_LINE_MM + SAFETY_MM
+    used = (ATTACHMENT_MARK_MM if attachment else 0) + n_title * TITLE_LINE_MM + SUBTITLE_MM + sum(rows.values()) + note_lines * NOTE_LINE_MM + SAFETY_MM
     blank = math.floor((TYPE_AREA_MM[1] - used) / ROW_LINE_MM)
     return Budget(n_title, rows, note_lines, blank)
 
@@ -352,10 +355,11 @@ def _prefilled(case: SurveyFormCase) -> dict[str, Any]:
     }
 
 
-def survey_context(case: SurveyFormCase, profile: Profile) -> dict[str, Any]:
-    """Everything the form's template reads (under ``survey``), for the form alone or appended."""
+def survey_context(case: SurveyFormCase, profile: Profile, *, attachment: bool = False) -> dict[str, Any]:
+    """Everything the form's template reads (under ``survey``), for the form alone or appended
+    to a letter as its ``attachment``."""
     words = labels(case.source)
-    budget = page_budget(case, profile)
+    budget = page_budget(case, profile, attachment=attachment)
     return {
         **_prefilled(case),
         "labels": words,
