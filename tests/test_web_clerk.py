@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from browser import browser, field, page, server  # noqa: F401 - fixtures
+from browser import browser, field, page, page_without_js, server  # noqa: F401 - fixtures
 from conftest import SAMPLES, open_docx
 
 LEDGER = SAMPLES / "annual-summary" / "台账-2024.xlsx"
@@ -162,8 +162,12 @@ def test_loading_a_sample_asks_before_replacing_the_clerks_work(page, server):
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#load-sample")
-    expect(field(page, "item_title")).not_to_have_value("关于增设公交候车亭的建议")
-    assert "sample=" in page.url
+    expect(field(page, "item_title")).to_have_value("关于在城东菜场站增设公交候车亭的建议")
+
+    field(page, "closing").fill("再次感谢您的关心。")  # edits of a sample survive a reload too
+    page.reload()
+    expect(field(page, "item_title")).to_have_value("关于在城东菜场站增设公交候车亭的建议")
+    expect(field(page, "closing")).to_have_value("再次感谢您的关心。")
 
 
 def test_clearing_the_draft_gives_an_empty_form_that_stays_empty(page, server):
@@ -193,6 +197,27 @@ def test_fields_show_examples_class_meanings_and_level_choices(page, server):
     level.press("Enter")
     expect(page.locator("#summary")).to_contain_text("处错误")
     expect(slot(page, "session.level").locator(".finding")).to_have_count(0)
+
+
+def test_enter_without_javascript_checks_and_adds_nothing(page_without_js, server):
+    page = page_without_js
+    page.goto(f"{server}/kinds/reply-letter")
+    field(page, "lead_author").fill("陈红")
+    field(page, "lead_author").press("Enter")
+    expect(page.locator("#summary")).to_contain_text("处错误")
+    expect(items(page, "co_authors")).to_have_count(0)
+    expect(field(page, "lead_author")).to_have_value("陈红")
+    expect(slot(page, "handling_unit").locator(".finding.error")).to_contain_text("主办单位：缺少必填字段")
+
+
+def test_typed_dates_reach_the_server_as_typed(page, server):
+    page.goto(f"{server}/kinds/reply-letter")
+    date = field(page, "assigned_on")
+    date.evaluate("(node) => { node.type = 'text'; }")  # as a browser without a date picker shows it
+    date.fill("2026年3月20日")
+    with page.expect_request(lambda request: request.url.endswith("/check.json")) as sent:
+        page.click("#check")
+    assert "2026年3月20日" in sent.value.post_data_buffer.decode("utf-8")
 
 
 def test_a_date_that_does_not_exist_is_reported_beside_its_field(page, server):

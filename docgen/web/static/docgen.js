@@ -172,8 +172,16 @@ function restoreDraft(form, draft) {
 function setUpDraft(form) {
   const asServed = JSON.stringify(formState(form));
   const draft = readDraft(form);
-  if ("restore" in form.dataset && draft) restoreDraft(form, draft);
-  else if (!("restore" in form.dataset)) saveDraft(form);  // a page the server filled in after a plain submit
+  if (new URLSearchParams(window.location.search).has("sample")) {
+    // A loaded sample becomes the draft, and the address the plain form's, so that a reload or
+    // a later visit shows the clerk's edits of it rather than the sample afresh.
+    saveDraft(form);
+    window.history.replaceState(null, "", form.dataset.emptyUrl);
+  } else if ("restore" in form.dataset) {
+    if (draft) restoreDraft(form, draft);
+  } else {
+    saveDraft(form);  // a page the server filled in after a plain submit
+  }
   let timer = null;
   const now = () => {
     clearTimeout(timer);
