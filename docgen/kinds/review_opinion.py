@@ -97,7 +97,7 @@ class ReviewOpinionCase(Strict):
     )
     session: SessionRef = Field(title="代表建议所属会议", description="代表在哪次人代会期间提出的建议，如区十一届人大一次会议")
     government: Text | None = Field(
-        None, title="主送机关", description="报告办理情况的政府，不填则为“{层级}人民政府”，如“区人民政府”"
+        None, title="主送机关", description="报告办理情况的政府，不填则按会议层级写作“区人民政府”“县人民政府”等"
     )
     meeting: Meeting = Field(title="常委会会议")
     assessment: str = Field(
