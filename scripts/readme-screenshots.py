@@ -42,13 +42,25 @@ def main() -> None:
             page.goto(base)
             page.screenshot(path=OUT / "web-home.png")
 
-            page.goto(f"{base}/kinds/reply-letter?sample=b-suggestion-elevators")
-            page.fill('[name="points.1.measures.0.deadline"]', "")
-            page.fill('[name="replied_on"]', "2024-07-02")
+            # A clerk starts a letter on the empty form, adds a point with two commitments,
+            # mistypes the telephone and presses 检查: each finding by its Chinese label.
+            page.goto(f"{base}/kinds/reply-letter")
+            page.select_option('[name="source"]', "建议")
+            page.fill('[name="lead_author"]', "陈红")
+            page.fill('[name="contact.phone"]', "110")
+            page.click('button[value="add:points"]')
+            page.fill('[name="points.0.topic"]', "关于简化加装电梯审批程序")
+            page.click('button[value="add:points.0.measures"]')
+            page.fill('[name="points.0.measures.0.content"]', "出台加装电梯联合审批办法")
             page.click("#check")
-            page.locator('[data-path="points.1.measures.0"]').scroll_into_view_if_needed()
+            page.locator("#summary .all-findings").wait_for()
+            page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(600)
             page.screenshot(path=OUT / "web-reply-letter-check.png")
+
+            page.goto(f"{base}/api-docs")
+            page.locator("#swagger-ui .opblock").first.wait_for(timeout=30_000)
+            page.screenshot(path=OUT / "web-api-docs.png")
 
             page.goto(f"{base}/kinds/reply-letter?sample=a-suggestion-bus-shelter")
             page.click("#preview")

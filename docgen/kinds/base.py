@@ -54,9 +54,10 @@ class DocumentKind(ABC, Generic[CaseT]):
         """
         raise UploadRefused(f"“{self.title}”不接受上传文件（字段 {field}）")
 
-    def form_choices(self, profile: Profile) -> dict[str, list[str]]:
+    def form_choices(self, profile: Profile) -> dict[str, list[tuple[str, str]]]:
         """Fixed values that depend on the locality profile (e.g. the class letters), by field path,
-        for forms to offer as a choice; the schema itself stays profile-independent."""
+        as (value, what a clerk reads) pairs for forms to offer as a choice; the schema itself stays
+        profile-independent."""
         return {}
 
     def json_schema(self) -> dict[str, Any]:

@@ -60,16 +60,16 @@ class CoHandlingOpinionCase(ItemCase):
     model_config = ConfigDict(title="会办意见")
 
     lead_unit: Text = Field(title="主办单位", description="会办意见的主送单位", examples=["江州市住房和城乡建设局"])
-    co_handling_unit: Text = Field(title="会办单位", description="出具会办意见的本单位，即发文和署名单位")
+    co_handling_unit: Text = Field(title="会办单位", description="出具会办意见的本单位，即发文和署名单位", examples=["江州市财政局"])
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")
     document_number: Text | None = Field(None, title="发文字号", examples=["江财函〔2024〕46号"])
-    signer: Text | None = Field(None, title="签发人")
+    signer: Text | None = Field(None, title="签发人", description="审核签发本文的单位负责人姓名；填写后在发文字号同一行右侧印“签发人：姓名”，不填则不印", examples=["张伟"])
     work_done: LongText = Field(title="工作开展情况", description="本单位已做的工作，可分段（换行分段）")
     points: list[OpinionPoint] = Field(min_length=1, title="会办意见", description="逐项写明本单位的意见和承诺")
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     issued_on: Date = Field(title="成文日期", description="会办意见的日期")
-    letterhead: bool | None = Field(None, title="打印红头", description="使用预印公函纸时关闭；不填按配置")
+    letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
     copies: list[Text] | None = Field(None, title="抄送", description="不填则不抄送")
 
 

@@ -41,7 +41,8 @@ class SessionRef(Strict):
     model_config = ConfigDict(title="会议")
 
     level: Annotated[str, StringConstraints(pattern=r"^[\u4e00-\u9fff]{1,12}$")] = Field(
-        title="层级", description="行政层级或地名，如 市、区、县、西湖区", examples=["市"]
+        title="层级", description="行政层级或地名，可从列表中选，也可直接填写，如“西湖区”",
+        examples=["市", "区", "县", "州", "盟", "旗", "自治州", "自治县", "自治旗"],
     )
     term: int = Field(ge=1, le=99, title="届次", description="第几届", examples=[15])
     session: int = Field(ge=1, le=20, title="会议次数", description="第几次会议", examples=[3])
@@ -58,9 +59,9 @@ class ItemCase(Strict):
 
     source: Source = Field(title="来源", description="建议（人大代表）或提案（政协委员）")
     session: SessionRef = Field(title="会议")
-    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号")
+    item_number: int = Field(ge=1, le=99999, title="编号", description="第N号", examples=[58])
     item_title: Text = Field(title="建议/提案标题", examples=["关于加快推进既有住宅加装电梯工作的建议"])
-    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加")
+    lead_author: Text = Field(title="领衔代表/第一提案人", description="只写姓名，称谓自动添加", examples=["王明"])
 
 
 class Measure(Strict):
@@ -73,8 +74,8 @@ class Measure(Strict):
 class Contact(Strict):
     model_config = ConfigDict(title="联系方式")
 
-    name: Text = Field(title="联系人")
-    phone: Text = Field(title="联系电话")
+    name: Text = Field(title="联系人", examples=["李华"])
+    phone: Text = Field(title="联系电话", description="固定电话带区号，或11位手机号", examples=["0571-87654321"])
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
 
 

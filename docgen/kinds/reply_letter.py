@@ -57,7 +57,7 @@ from .survey_form import (
 class CoHandler(Strict):
     model_config = ConfigDict(title="会办单位及意见")
 
-    unit: Text = Field(title="会办单位")
+    unit: Text = Field(title="会办单位", examples=["江州市财政局"])
     opinion: str = Field("", max_length=20000, title="会办意见", description="该单位的会办意见要点")
 
 
@@ -75,23 +75,23 @@ class ReplyLetterCase(ItemCase):
     model_config = ConfigDict(title="答复函")
 
     co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
-    handling_unit: Text = Field(title="主办单位")
+    handling_unit: Text = Field(title="主办单位", examples=["江州市住房和城乡建设局"])
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")
     document_number: Text | None = Field(None, title="发文字号", examples=["杭建复〔2024〕12号"])
     co_handlers: list[CoHandler] = Field(default_factory=list, title="会办单位")
-    result_class: Text = Field(title="办理结果分类", description="A/B/C（或ABCD方案中的A/B/C/D）")
+    result_class: Text = Field(title="办理结果分类", description="各类的含义见下拉列表；类别按本地设置，分三类或四类")
     points: list[Point] = Field(min_length=1, title="逐条答复")
-    reason: LongText | None = Field(None, title="原因说明", description="C类（ABCD方案中的D类）必填：暂不能解决或留作参考的原因")
+    reason: LongText | None = Field(None, title="原因说明", description="C类（分四类时为D类）必填：暂不能解决或留作参考的原因")
     closing: Text | None = Field(None, title="结束语", description="不填则使用默认致谢语")
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     replied_on: Date = Field(title="答复日期")
     complex: bool = Field(False, title="情况复杂", description="复杂事项的办理期限为6个月（可配置）")
     disclosure: Literal["主动公开", "依申请公开", "不予公开"] = Field("主动公开", title="公开属性")
-    signer: Text | None = Field(None, title="签发人")
+    signer: Text | None = Field(None, title="签发人", description="审核签发本文的单位负责人姓名；填写后在发文字号同一行右侧印“签发人：姓名”，不填则不印", examples=["张伟"])
     handler_is_government: bool = Field(True, title="主办单位为政府部门", description="是则抄送政府办公室")
     copies: list[Text] | None = Field(None, title="抄送", description="不填则按来源和会办单位自动生成")
-    letterhead: bool | None = Field(None, title="打印红头", description="使用预印公函纸时关闭；不填按配置")
+    letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
     with_survey_form: bool = Field(False, title="附征询意见表", description="在答复函后另起一页附上按本件预填的征询意见表")
 
 
@@ -106,8 +106,8 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
 
     # --- rules ---------------------------------------------------------------------
 
-    def form_choices(self, profile: Profile) -> dict[str, list[str]]:
-        return {"result_class": [c.letter for c in profile.classes]}
+    def form_choices(self, profile: Profile) -> dict[str, list[tuple[str, str]]]:
+        return {"result_class": [(c.letter, f"{c.letter}类：{c.meaning}") for c in profile.classes]}
 
     def check(self, case: ReplyLetterCase, profile: Profile) -> list[Finding]:
         findings: list[Finding] = []

@@ -64,7 +64,7 @@ Locality = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\
 
 
 class Meeting(Strict):
-    """The standing committee's meeting that heard the report: 区十一届人大常委会第五次会议."""
+    """听取和审议办理情况报告的常委会会议，如 区十一届人大常委会第五次会议。"""
 
     model_config = ConfigDict(title="常委会会议")
 
@@ -97,7 +97,7 @@ class ReviewOpinionCase(Strict):
     )
     session: SessionRef = Field(title="代表建议所属会议", description="代表在哪次人代会期间提出的建议，如区十一届人大一次会议")
     government: Text | None = Field(
-        None, title="主送机关", description="报告办理情况的政府，不填则为“{层级}人民政府”，如“区人民政府”"
+        None, title="主送机关", description="报告办理情况的政府，不填则按会议层级写作“区人民政府”“县人民政府”等"
     )
     meeting: Meeting = Field(title="常委会会议")
     assessment: str = Field(
@@ -113,7 +113,7 @@ class ReviewOpinionCase(Strict):
     )
     opinions: list[Opinion] = Field(default_factory=list, title="审议意见", description="每项含加粗要点和具体意见")
     report_within_months: int | None = Field(
-        None, strict=True, title="书面报告期限（月）", description="政府在几个月内书面报告落实情况（1–6）；不填按地方配置 deadlines.review_report_months（默认2个月）"
+        None, strict=True, title="书面报告期限（月）", description="政府在几个月内书面报告落实情况（1–6）；不填按本地设置（默认2个月）"
     )
     issued_on: Date = Field(title="成文日期")
     document_number: Text | None = Field(None, title="发文字号", examples=["青人常〔2024〕21号"])

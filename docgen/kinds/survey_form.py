@@ -82,7 +82,7 @@ class ReturnTo(Strict):
     address: Text | None = Field(None, title="通讯地址", examples=["江州市解放路18号"])
     postcode: Postcode | None = Field(None, title="邮政编码", examples=["310000"])
     contact: Text = Field(title="联系人")
-    phone: Text = Field(title="联系电话")
+    phone: Text = Field(title="联系电话", description="固定电话带区号，或11位手机号", examples=["0571-87654321"])
 
 
 class SurveyFormCase(ItemCase):
@@ -91,14 +91,14 @@ class SurveyFormCase(ItemCase):
     model_config = ConfigDict(title="征询意见表")
 
     co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
-    handling_unit: Text = Field(title="主办单位")
+    handling_unit: Text = Field(title="主办单位", examples=["江州市住房和城乡建设局"])
     co_handling_units: list[Text] = Field(default_factory=list, title="会办单位")
-    result_class: Text = Field(title="办理结果分类", description="答复函标注的类别：A/B/C（或ABCD方案中的A/B/C/D）")
+    result_class: Text = Field(title="办理结果分类", description="答复函标注的类别，各类的含义见下拉列表")
     assigned_on: Date = Field(title="交办日期")
     replied_on: Date = Field(title="答复日期")
     return_to: ReturnTo = Field(title="退回方式", description="填好的表退回哪里")
     return_by: Date | None = Field(
-        None, title="退回期限", description="不填则为答复日期后若干天（配置项 deadlines.survey_return_days，默认15天）"
+        None, title="退回期限", description="不填则为答复日期后若干天（按本地设置，默认15天）"
     )
 
 
@@ -112,8 +112,8 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
 
     # --- rules ---------------------------------------------------------------------
 
-    def form_choices(self, profile: Profile) -> dict[str, list[str]]:
-        return {"result_class": [c.letter for c in profile.classes]}
+    def form_choices(self, profile: Profile) -> dict[str, list[tuple[str, str]]]:
+        return {"result_class": [(c.letter, f"{c.letter}类：{c.meaning}") for c in profile.classes]}
 
     def check(self, case: SurveyFormCase, profile: Profile) -> list[Finding]:
         findings: list[Finding] = []

@@ -3,7 +3,8 @@
 Field names are dotted paths with list indices (``points.0.measures.1.deadline``); findings'
 paths (``points[0].measures[1].deadline``) map onto them with :func:`dotted`. The same parser
 serves the plain (no JavaScript) submit and the JavaScript "检查" request, so the browser
-never has to know the schema's types.
+never has to know the schema's types. :meth:`SchemaForm.where` names a finding's field the way
+the form labels it, so that a clerk reads ``第1项答复要点 › 第2项承诺措施 › 完成时限``, not a path.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 TEXTAREA_MIN_LENGTH = 1000  # strings allowed to be longer than this get a textarea
 INDEX = re.compile(r"\[(\d+)\]")
+PATH_PART = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
 def dotted(path: str) -> str:
@@ -29,7 +31,9 @@ class Field:
     widget: str  # text, textarea, integer, date, checkbox, tristate, select, object, list
     description: str = ""
     required: bool = False
-    options: list[str] = field(default_factory=list)
+    options: list[tuple[str, str]] = field(default_factory=list)  # select: (value, what a clerk reads)
+    example: str = ""  # shown as the placeholder
+    suggestions: list[str] = field(default_factory=list)  # offered values; free entry stays allowed
     children: list[Field] = field(default_factory=list)  # object: properties; list: [item template]
     items: list[Field] = field(default_factory=list)  # list: the current items
     value: Any = None
@@ -43,10 +47,10 @@ class Field:
 class SchemaForm:
     """Builds fields from a JSON Schema (pydantic's output) and parses submitted forms."""
 
-    def __init__(self, schema: Mapping[str, Any], choices: Mapping[str, list[str]] | None = None):
+    def __init__(self, schema: Mapping[str, Any], choices: Mapping[str, list[tuple[str, str]]] | None = None):
         self.schema = schema
         self.defs = schema.get("$defs", {})
-        self.choices = dict(choices or {})  # field path → allowed values, offered as a select
+        self.choices = dict(choices or {})  # field path → (value, label) pairs, offered as a select
 
     def _resolve(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
         if "$ref" in node:
@@ -77,25 +81,22 @@ class SchemaForm:
         label = original.get("title") or node.get("title") or name.rsplit(".", 1)[-1]
         description = original.get("description") or node.get("description", "")
         kind = node.get("type")
-        base = Field(name, label, "text", description, required, value=value, depth=depth)
+        examples = original.get("examples") or node.get("examples") or []
+        base = Field(name, label, "text", description, required, value=value, depth=depth,
+                     example=f"例：{examples[0]}" if examples else "")
         if name in self.choices:
-            base.widget, base.options = "select", list(self.choices[name])
+            base.widget, base.options = "select", [tuple(option) for option in self.choices[name]]
         elif "enum" in node or "const" in node:
-            base.widget, base.options = "select", list(node.get("enum", [node.get("const")]))
+            base.widget, base.options = "select", [(v, v) for v in node.get("enum", [node.get("const")])]
         elif kind == "object" or "properties" in node:
             base.widget = "object"
             base.children = self._object_fields(node, f"{name}.", value, depth)
         elif kind == "array":
             base.widget = "list"
             item_schema = node.get("items", {"type": "string"})
-            template = self._field(f"{name}.__i{depth}__", item_schema, None, True, depth + 1)
-            template.label = f"{label}（新增）"
-            base.children = [template]
             items = value if isinstance(value, list) else []
-            base.items = [self._field(f"{name}.{i}", item_schema, v, True, depth + 1) for i, v in enumerate(items)]
-            for i, item in enumerate(base.items, start=1):
-                item.label = f"{label} {i}"
-            template.description = item_schema.get("description", "") if "$ref" not in item_schema else ""
+            base.children = [self._item(f"{name}.__i{depth}__", item_schema, None, label, depth)]
+            base.items = [self._item(f"{name}.{i}", item_schema, v, label, depth) for i, v in enumerate(items)]
         elif kind == "boolean":
             base.widget = "tristate" if node.get("nullable") else "checkbox"
             if value is None and "default" in node:
@@ -106,9 +107,41 @@ class SchemaForm:
             base.widget = "date"
         elif kind == "string" and node.get("maxLength", 0) > TEXTAREA_MIN_LENGTH:
             base.widget = "textarea"
+        elif kind == "string" and len(examples) > 1:
+            base.suggestions = [str(e) for e in examples]
         if base.value is None and "default" in node and base.widget in ("text", "select", "integer", "textarea"):
             base.value = node["default"]
         return base
+
+    def _item(self, name: str, schema: Mapping[str, Any], value: Any, list_label: str, depth: int) -> Field:
+        """One item of a list, labelled by what an item is (the ordered list shows its number)."""
+        item = self._field(name, schema, value, True, depth + 1)
+        item.label = self._resolve(schema).get("title") or list_label
+        if "$ref" in schema:
+            item.description = ""  # the list's own hint already says what an item is
+        return item
+
+    # --- finding path → what the form calls it ---------------------------------------------
+
+    def where(self, path: str) -> str:
+        """``points[0].measures[1].deadline`` → ``第1项答复要点 › 第2项承诺措施 › 完成时限``;
+        "" when the path names no field of the schema (the case as a whole)."""
+        names: list[str] = []
+        node: Mapping[str, Any] = self.schema
+        for part in PATH_PART.findall(path):
+            node = self._resolve(node)
+            if part.startswith("["):
+                items = self._resolve(node.get("items", {}))
+                list_label = names.pop() if names else ""
+                names.append(f"第{int(part[1:-1]) + 1}项{items.get('title') or list_label}")
+                node = items
+            elif part in node.get("properties", {}):
+                prop = node["properties"][part]
+                names.append(prop.get("title") or self._resolve(prop).get("title") or part)
+                node = prop
+            else:
+                return " › ".join(names)
+        return " › ".join(names)
 
     # --- form → case JSON ------------------------------------------------------------------
 
@@ -154,7 +187,7 @@ class SchemaForm:
                 return [] if tree in ("", None) else tree
             keys = sorted((k for k in tree if k.isdigit()), key=int)
             items = [self._coerce(schema.get("items", {}), tree[k]) for k in keys]
-            return [i for i in items if i not in (None, {}, "")]
+            return ["" if i is None else i for i in items]  # an item left empty is reported, not dropped
         if not isinstance(tree, str):
             return tree
         text = tree.strip()

@@ -64,10 +64,20 @@ def schema_form(kind) -> SchemaForm:
     return SchemaForm(kind.json_schema(), kind.form_choices(current_app.config["PROFILE"]))
 
 
-def findings_by_path(findings: list[Finding]) -> dict[str, list[dict[str, str]]]:
+def described(findings: list[Finding], form: SchemaForm | None = None) -> list[dict[str, str]]:
+    """Findings as a clerk reads them: ``where`` is the field's label and position on the form,
+    ``reason`` the message without its leading path; the code stays for small print."""
+    out = []
+    for f in findings:
+        reason = f.message.removeprefix(f"{f.path}：")
+        out.append({**f.to_dict(), "where": form.where(f.path) if form else "", "reason": reason})
+    return out
+
+
+def findings_by_path(findings: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     grouped: dict[str, list[dict[str, str]]] = {}
     for f in findings:
-        grouped.setdefault(dotted(f.path), []).append(f.to_dict())
+        grouped.setdefault(dotted(f["path"]), []).append(f)
     return grouped
 
 
@@ -86,7 +96,7 @@ def kind_form(kind: str) -> Any:
         return current_app.redirect(current_app.url_for(FILE_KINDS[kind]))
     sample = request.args.get("sample")
     values = load_sample(kind, sample) if sample else {}
-    return _form_page(found, values, [], sample=sample)
+    return _form_page(found, values, [], sample=sample, fresh=True)
 
 
 @bp.post("/kinds/<kind>")
@@ -115,10 +125,10 @@ def kind_submit(kind: str) -> Any:
 @bp.post("/kinds/<kind>/check.json")
 def kind_check_json(kind: str) -> Response:
     """The "检查" button with JavaScript: the same parsing as a plain submit, findings as JSON."""
-    found = get_kind(kind)
-    data = schema_form(found).parse(request.form)
-    result = service.check(kind, data, current_app.config["PROFILE"])
-    return jsonify({**result.to_dict(), "paths": {f.path: dotted(f.path) for f in result.findings}})
+    form = schema_form(get_kind(kind))
+    result = service.check(kind, form.parse(request.form), current_app.config["PROFILE"])
+    return jsonify({**result.to_dict(), "findings": described(result.findings, form),
+                    "paths": {f.path: dotted(f.path) for f in result.findings}})
 
 
 def preview_response(kind: str, data: Any) -> Response:
@@ -127,7 +137,8 @@ def preview_response(kind: str, data: Any) -> Response:
         document = service.render(kind, data, current_app.config["PROFILE"], fmt="pdf",
                                   converter=current_app.config["CONVERTER"])
     except InvalidCase as exc:
-        return jsonify({"ok": False, "findings": [f.to_dict() for f in exc.findings]}), 422  # type: ignore[return-value]
+        form = schema_form(get_kind(kind))
+        return jsonify({"ok": False, "findings": described(exc.findings, form)}), 422  # type: ignore[return-value]
     with tempfile.TemporaryDirectory() as work:
         pdf = Path(work) / "doc.pdf"
         pdf.write_bytes(document.content)
@@ -153,23 +164,26 @@ def _edit_list(data: dict[str, Any], action: str) -> dict[str, Any]:
     if verb == "add":
         target = node.setdefault(last, []) if isinstance(node, dict) else node[int(last)]
         if isinstance(target, list):
-            target.append({})
+            target.append(None)  # an empty item of whatever the list holds
     elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
         node.pop(int(last))
     return data
 
 
 def _form_page(kind, values: dict[str, Any], findings: list[Finding], *, sample: str | None = None,
-               checked: bool = False) -> str:
-    fields = schema_form(kind).fields(values)
+               checked: bool = False, fresh: bool = False) -> str:
+    """The form page; ``fresh`` (a plain GET) lets the browser restore the clerk's saved draft."""
+    form = schema_form(kind)
+    shown = described(findings, form)
     return render_template(
         "kind.html",
         kind=kind,
-        fields=fields,
-        findings=findings,
-        by_path=findings_by_path(findings),
-        errors=sum(1 for f in findings if f.severity.value == "error"),
-        warnings=sum(1 for f in findings if f.severity.value == "warning"),
+        fields=form.fields(values),
+        findings=shown,
+        by_path=findings_by_path(shown),
+        fresh=fresh,
+        errors=sum(1 for f in shown if f["severity"] == "error"),
+        warnings=sum(1 for f in shown if f["severity"] == "warning"),
         checked=checked,
         samples=sample_labels(kind.name),
         sample=sample,
@@ -239,7 +253,7 @@ def summary() -> Any:
     status = 422 if any(f.severity.value == "error" for f in findings) and action in ("docx", "pdf") else 200
     return render_template(
         "summary.html", values=values, sections=sections, ledger_json=ledger_json, report=report,
-        figures=report.figures if report else None, findings=findings, by_path=findings_by_path(findings),
+        figures=report.figures if report else None, findings=findings, by_path=findings_by_path(described(findings)),
         chart=chart, pdf_available=pdf_available(), classes=profile.classes,
     ), status
 

@@ -10,38 +10,209 @@ function el(tag, attrs, text) {
 }
 
 // --- dynamic lists -------------------------------------------------------------------
-function addItem(list) {
-  const template = list.querySelector(":scope > template");
-  const index = Number(list.dataset.next || 0);
-  list.dataset.next = String(index + 1);
-  const placeholder = list.dataset.placeholder;
-  const fragment = template.content.cloneNode(true);
-  fragment.querySelectorAll("[name],[id],[for],[value],[data-path],[data-name],[data-for]").forEach((node) => {
-    ["name", "id", "for", "data-path", "data-name", "data-for"].forEach((attr) => {
-      if (node.hasAttribute(attr)) node.setAttribute(attr, node.getAttribute(attr).split(placeholder).join(String(index)));
+// Names are dotted paths with list indices (points.0.measures.1.deadline). A list's <template>
+// holds one item with the placeholder __iN__ for its index; nested lists inside it keep their own
+// placeholder and their own <template>, which querySelectorAll does not enter: renaming walks
+// into every template's content as well.
+const RENAMED = ["name", "id", "for", "list", "data-path", "data-name", "data-for", "data-item"];
+
+function renameAll(root, rename) {
+  root.querySelectorAll("*").forEach((node) => {
+    RENAMED.forEach((attr) => {
+      if (node.hasAttribute(attr)) node.setAttribute(attr, rename(node.getAttribute(attr)));
     });
-    if (node.tagName === "BUTTON" && node.value) node.value = node.value.split(placeholder).join(String(index));
+    if (node.tagName === "BUTTON" && node.value.includes(":")) {
+      const [verb, path] = node.value.split(/:(.*)/s);
+      node.value = `${verb}:${rename(path)}`;
+    }
+    if (node.tagName === "TEMPLATE") renameAll(node.content, rename);
   });
+}
+
+function itemsOf(list) {
+  return list.querySelectorAll(":scope > ol.items > li.item");
+}
+
+function addItem(list) {
+  const fragment = list.querySelector(":scope > template").content.cloneNode(true);
+  const placeholder = list.dataset.placeholder;
+  const index = String(itemsOf(list).length);
+  renameAll(fragment, (value) => value.split(placeholder).join(index));
   list.querySelector(":scope > ol.items").appendChild(fragment);
+}
+
+// After a removal the items are numbered 0, 1, 2 … again, so that the names the server reads
+// and the paths of its findings point at the items the clerk sees.
+function renumber(list) {
+  itemsOf(list).forEach((item, position) => {
+    const old = item.dataset.item;
+    const now = `${list.dataset.name}.${position}`;
+    if (old === now) return;
+    const rename = (value) => (value === old || value.startsWith(old + ".") ? now + value.slice(old.length) : value);
+    item.dataset.item = now;
+    renameAll(item, rename);
+  });
+}
+
+function removeItem(item) {
+  const list = item.closest("fieldset.list");
+  item.remove();
+  renumber(list);
 }
 
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[name=_action]");
-  if (!button) return;
+  if (!button || !button.form || button.form.id !== "case-form") return;
+  const form = button.form;
   const value = button.value;
   if (value.startsWith("add:")) {
     event.preventDefault();
-    addItem(button.closest("fieldset.list"));
+    const list = button.closest("fieldset.list");
+    addItem(list);
+    const added = itemsOf(list)[itemsOf(list).length - 1];
+    const first = added.querySelector("input, textarea, select");
+    if (first) first.focus();
+    saveDraft(form);
   } else if (value.startsWith("remove:")) {
     event.preventDefault();
-    button.closest("li.item").remove();
-  } else if (value === "check" && button.form.dataset.checkUrl) {
+    removeItem(button.closest("li.item"));
+    saveDraft(form);
+  } else if (value === "check") {
     event.preventDefault();
-    check(button.form);
-  } else if (value === "preview" && button.form.dataset.previewUrl) {
+    check(form);
+  } else if (value === "preview") {
     event.preventDefault();
-    preview(button.form);
+    preview(form);
+  } else if (value === "docx" || value === "pdf") {
+    // Check first: with errors the clerk stays on the page, with everything typed and the
+    // findings beside their fields; without, the form is submitted and the file downloads.
+    event.preventDefault();
+    check(form).then((result) => {
+      if (!result.findings.some((f) => f.severity === "error")) form.requestSubmit(button);
+    });
   }
+});
+
+// Enter in a one-line field checks the form instead of pressing whatever button comes first.
+document.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key !== "Enter" || !field.form || field.form.id !== "case-form") return;
+  if (field.tagName !== "INPUT" || ["button", "submit", "checkbox"].includes(field.type)) return;
+  event.preventDefault();
+  check(field.form);
+});
+
+// --- the clerk's draft, kept in the browser ---------------------------------------------------
+// Every change is saved for this kind of document. A plain visit of the form (a reload, Back, a
+// link) restores it, lists included; 清空重填 drops it, and 载入示例 asks before replacing it.
+function draftKey(form) {
+  return `docgen-draft:${form.dataset.kind}`;
+}
+
+function readDraft(form) {
+  try {
+    return JSON.parse(localStorage.getItem(draftKey(form)) || "null");
+  } catch (error) {
+    return null;
+  }
+}
+
+function formState(form) {
+  const lists = [...form.querySelectorAll("fieldset.list")].map((list) => [list.dataset.name, itemsOf(list).length]);
+  const values = [...form.elements]
+    .filter((node) => node.name && !node.name.startsWith("_") && node.tagName !== "BUTTON")
+    .map((node) => [node.name, node.type === "checkbox" ? node.checked : node.value]);
+  return { lists, values };
+}
+
+function showDraftStatus(form, text) {
+  const status = document.querySelector("#draft-status");
+  if (!status) return;
+  status.querySelector(".text").textContent = text;
+  status.hidden = false;
+}
+
+let draftDiscarded = false;  // set when the clerk clears the draft or replaces it by a sample
+
+function discardDraft(form) {
+  draftDiscarded = true;
+  localStorage.removeItem(draftKey(form));
+}
+
+function saveDraft(form) {
+  if (draftDiscarded) return;
+  const state = formState(form);
+  try {
+    localStorage.setItem(draftKey(form), JSON.stringify({ ...state, saved: Date.now() }));
+  } catch (error) {
+    showDraftStatus(form, "浏览器不允许保存草稿，请勿刷新或离开本页。");
+    return;
+  }
+  const time = new Date().toLocaleTimeString("zh-CN", { hour12: false });
+  showDraftStatus(form, `已自动保存（${time}），刷新或离开本页后再打开仍会保留。`);
+}
+
+function restoreDraft(form, draft) {
+  draft.lists.forEach(([name, count]) => {
+    const list = form.querySelector(`fieldset.list[data-name="${CSS.escape(name)}"]`);
+    if (!list) return;
+    while (itemsOf(list).length > count) itemsOf(list)[itemsOf(list).length - 1].remove();
+    while (itemsOf(list).length < count) addItem(list);
+  });
+  draft.values.forEach(([name, value]) => {
+    const node = form.elements.namedItem(name);
+    if (!node || node instanceof RadioNodeList) return;
+    if (node.type === "checkbox") node.checked = value === true;
+    else node.value = value;
+  });
+  const time = new Date(draft.saved).toLocaleTimeString("zh-CN", { hour12: false });
+  showDraftStatus(form, `已恢复 ${time} 自动保存的草稿。`);
+}
+
+function setUpDraft(form) {
+  const asServed = JSON.stringify(formState(form));
+  const draft = readDraft(form);
+  if (new URLSearchParams(window.location.search).has("sample")) {
+    // A loaded sample becomes the draft, and the address the plain form's, so that a reload or
+    // a later visit shows the clerk's edits of it rather than the sample afresh.
+    saveDraft(form);
+    window.history.replaceState(null, "", form.dataset.emptyUrl);
+  } else if ("restore" in form.dataset) {
+    if (draft) restoreDraft(form, draft);
+  } else {
+    saveDraft(form);  // a page the server filled in after a plain submit
+  }
+  let timer = null;
+  const now = () => {
+    clearTimeout(timer);
+    saveDraft(form);
+  };
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(now, 250);
+  });
+  form.addEventListener("change", now);
+  window.addEventListener("pagehide", now);  // a reload or a link within the typing pause
+  document.querySelector("#clear-draft").addEventListener("click", () => {
+    if (!window.confirm("清空后已填写的内容将全部删除，确定清空吗？")) return;
+    discardDraft(form);
+    window.location.assign(form.dataset.emptyUrl);
+  });
+  const samples = document.querySelector("form#samples");
+  if (samples) {
+    samples.addEventListener("submit", (event) => {
+      if (JSON.stringify(formState(form)) !== asServed && !window.confirm("载入示例会替换您已填写的内容，确定载入吗？")) {
+        event.preventDefault();
+        return;
+      }
+      discardDraft(form);
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form#case-form");
+  if (form) setUpDraft(form);
 });
 
 // --- checking without reloading ------------------------------------------------------------
@@ -61,6 +232,13 @@ function placeFor(form, dotted) {
   return null;
 }
 
+function findingItem(f) {
+  const item = el("li", { class: `finding ${f.severity}` });
+  if (f.where) item.append(el("span", { class: "where" }, f.where), document.createTextNode("："));
+  item.append(document.createTextNode(f.reason || f.message), el("small", { class: "code" }, f.code));
+  return item;
+}
+
 function showFindings(form, result) {
   clearFindings(form);
   const summary = form.querySelector("#summary");
@@ -72,10 +250,9 @@ function showFindings(form, result) {
     : warnings ? `检查通过，有 ${warnings} 处提醒，可以生成文书。` : "检查通过，可以生成文书。";
   const list = el("ul", { class: "all-findings" });
   result.findings.forEach((f) => {
-    const item = el("li", { class: `finding ${f.severity}` });
-    item.append(el("span", { class: "code" }, f.code), document.createTextNode(" " + f.message));
+    const item = findingItem(f);
     list.appendChild(item);
-    const place = placeFor(form, result.paths[f.path] || f.path);
+    const place = placeFor(form, (result.paths || {})[f.path] || f.path.replace(/\[(\d+)\]/g, ".$1"));
     if (place) {
       place.classList.add(f.severity === "error" ? "has-error" : "has-warning");
       const ul = place.querySelector(":scope > .findings") || place.appendChild(el("ul", { class: "findings" }));
@@ -92,7 +269,9 @@ function showFindings(form, result) {
 
 async function check(form) {
   const response = await fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form) });
-  showFindings(form, await response.json());
+  const result = await response.json();
+  showFindings(form, result);
+  return result;
 }
 
 async function preview(form) {
@@ -103,7 +282,7 @@ async function preview(form) {
     box.hidden = false;
     box.scrollIntoView({ behavior: "smooth" });
   } else {
-    showFindings(form, Object.assign({ paths: {} }, await response.json()));
+    showFindings(form, await response.json());
   }
 }
 
