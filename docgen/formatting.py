@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import phonenumbers
 from babel.dates import format_date as _babel_format_date
 
 DateStyle = Literal["arabic", "chinese"]
@@ -143,24 +145,80 @@ def parse_document_number(text: str) -> DocumentNumber:
 
 
 # --- telephone numbers ---------------------------------------------------------
+#
+# Whether a number can exist is phonenumbers' business (Google's libphonenumber metadata for
+# region CN: area codes, lengths, mobile prefixes, 400/800 numbers). What remains local is how
+# clerks write numbers down, handled here:
+# - several numbers in one field, joined by 、，,;；／/ or spaces;
+# - an extension after 转, 分机, ext or x, or after a last hyphen (0571-87001234-8021);
+# - full-width digits, brackets and hyphens typed in a Chinese input method;
+# - a local fixed line without its area code (87001234): phonenumbers cannot judge it without
+#   the area code, so 7 or 8 digits not starting with 0 or 1 are accepted, as a caller from the
+#   same city dials them.
 
-_PHONE_PATTERNS = (
-    re.compile(r"^1[3-9]\d{9}$"),  # mobile
-    re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,5})?$"),  # landline with area code, optional extension
-    re.compile(r"^[2-9]\d{6,7}(-\d{1,5})?$"),  # local landline
-    re.compile(r"^(400|800)-?\d{3}-?\d{4}$"),  # service numbers
-    re.compile(r"^12345$"),  # the government hotline
+_PHONE_SEPARATORS = re.compile(r"[、，,;；／/]")
+_PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE)
+_PHONE_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―﹣"})
+_PHONE_MAX_WORDS = 6
+_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+PHONE_FORMS = (
+    "可写11位手机号（可加+86）、带区号的固定电话（如0571-87001234、（0571）87001234，"
+    "分机写“转8021”或“-8021”）或不带区号的本地固定电话，多个号码用“、”分隔"
 )
 
 
+def phone_as_typed(text: str) -> str:
+    """The number as the clerk typed it, with only full-width digits made half-width."""
+    return text.translate(_FULL_WIDTH_DIGITS)
+
+
 def phone_problem(text: str) -> str | None:
-    """Why ``text`` does not look like a real Chinese telephone number; None when it does."""
-    compact = text.strip().replace(" ", "")
-    if compact.startswith("+86"):
-        compact = compact[3:].lstrip("-")
-    if any(p.match(compact) for p in _PHONE_PATTERNS):
-        return None
-    return "联系电话格式不正确，应为11位手机号或带区号的固定电话（如0571-87001234）"
+    """Why ``text`` is not one or more real mainland telephone numbers, in Chinese; None when it is."""
+    numbers = [part.strip() for part in _PHONE_SEPARATORS.split(text) if part.strip()]
+    if not numbers:
+        return f"联系电话不能为空，{PHONE_FORMS}"
+    for number in numbers:
+        if not _is_phone_group(number.split()):
+            which = f"其中“{number}”" if len(numbers) > 1 else f"“{number}”"
+            return f"联系电话格式不正确：{which}不是有效的电话号码。{PHONE_FORMS}"
+    return None
+
+
+def _is_phone_group(words: list[str]) -> bool:
+    """Whether the space-separated ``words`` read as one number or as several side by side.
+
+    ``readable[i]`` says whether ``words[i:]`` splits into numbers; one number spans at most
+    ``_PHONE_MAX_WORDS`` words (+86 571 8700 1234 转 8021).
+    """
+    readable = [False] * len(words) + [True]
+    for start in reversed(range(len(words))):
+        readable[start] = any(
+            readable[end] and _is_phone_number(" ".join(words[start:end]))
+            for end in range(start + 1, min(start + _PHONE_MAX_WORDS, len(words)) + 1)
+        )
+    return readable[0]
+
+
+def _is_phone_number(text: str) -> bool:
+    plain = unicodedata.normalize("NFKC", text).translate(_PHONE_DASHES).strip()
+    if _is_line(plain):
+        return True
+    extension = _PHONE_EXTENSION.match(plain)
+    return extension is not None and _is_line(extension["number"])
+
+
+def _is_line(text: str) -> bool:
+    """One number without extension: valid for region CN by phonenumbers, or a local fixed line."""
+    if not re.fullmatch(r"\+?[\d\s()\-]+", text):
+        return False
+    if _LOCAL_LINE.match(re.sub(r"[\s\-]", "", text)):
+        return True
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number_for_region(number, "CN")
 
 
 # --- months arithmetic -----------------------------------------------------------

@@ -6,13 +6,14 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ..findings import Finding, error, warning
 from ..formatting import (
     chinese_number,
     document_number_problem,
     format_date,
+    phone_as_typed,
     phone_problem,
 )
 from ..profile import Profile
@@ -20,6 +21,8 @@ from ..profile import Profile
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Source = Literal["建议", "提案"]
+# One or more telephone numbers, kept as typed but for full-width digits; checked by check_phone.
+Phone = Annotated[Text, AfterValidator(phone_as_typed)]
 
 SUFFIX = {"建议": "代表", "提案": "委员"}
 
@@ -74,7 +77,9 @@ class Contact(Strict):
     model_config = ConfigDict(title="联系方式")
 
     name: Text = Field(title="联系人")
-    phone: Text = Field(title="联系电话")
+    phone: Phone = Field(
+        title="联系电话", description="手机或带区号的固定电话，可带分机（转8021），多个号码用“、”分隔"
+    )
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
 
 
@@ -162,7 +167,7 @@ def check_document_number(number: str | None, path: str = "document_number") -> 
 
 def check_phone(phone: str, path: str = "contact.phone") -> list[Finding]:
     problem = phone_problem(phone)
-    return [error("contact.phone_format", path, f"{path}：{problem}（收到“{phone}”）")] if problem else []
+    return [error("contact.phone_format", path, f"{path}：{problem}")] if problem else []
 
 
 def check_person_names(source: str, names: list[tuple[str, str]]) -> list[Finding]:

@@ -28,6 +28,7 @@ from .base import DocumentKind
 from .common import (
     Date,
     ItemCase,
+    Phone,
     SessionRef,
     Strict,
     Text,
@@ -81,7 +82,7 @@ class ReturnTo(Strict):
     address: Text | None = Field(None, title="通讯地址", examples=["江州市解放路18号"])
     postcode: Postcode | None = Field(None, title="邮政编码", examples=["310000"])
     contact: Text = Field(title="联系人")
-    phone: Text = Field(title="联系电话")
+    phone: Phone = Field(title="联系电话")
 
 
 class SurveyFormCase(ItemCase):
