@@ -6,6 +6,7 @@ Dates and numbers go through Babel's zh_CN locale data; the things Babel does no
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -33,6 +34,40 @@ def format_date(value: dt.date, style: DateStyle = "arabic") -> str:
         year = "".join(_DIGITS[int(d)] for d in str(value.year))
         return f"{year}年{chinese_number(value.month)}月{chinese_number(value.day)}日"
     return _babel_format_date(value, "y年M月d日", locale=LOCALE)
+
+
+# Dates as offices type them: 2024-03-20, 2024/3/20, 2024.3.20, 2024年3月20日, in half- or
+# full-width digits. One separator throughout; year in full, year first.
+_TYPED_DATE = re.compile(
+    r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    r"|(?P<cn_year>\d{4})年(?P<cn_month>\d{1,2})月(?P<cn_day>\d{1,2})日"
+)
+DATE_FORMS = "应为年月日，如 YYYY-MM-DD（2024-03-20）、2024/3/20、2024.3.20 或 2024年3月20日"
+
+
+class DateTextError(ValueError):
+    """A typed date that cannot be read; the message says why, in Chinese."""
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed in any of the forms offices use, or DateTextError saying why not.
+
+    Full-width digits and separators count as half-width. A well-formed date that does not
+    exist (2024-02-30) is reported as such, not as a formatting problem.
+    """
+    plain = unicodedata.normalize("NFKC", text).strip()
+    match = _TYPED_DATE.fullmatch(plain)
+    if match is None:
+        raise DateTextError(f"日期“{text}”格式不正确，{DATE_FORMS}")
+    year, month, day = (int(match[n] or match[f"cn_{n}"]) for n in ("year", "month", "day"))
+    if not 1 <= month <= 12:
+        raise DateTextError(f"日期“{text}”有误：没有{month}月，月份应为1至12")
+    if year < dt.MINYEAR:
+        raise DateTextError(f"日期“{text}”有误：年份应写四位公元年份，如2024")
+    last = calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+    if not 1 <= day <= last:
+        raise DateTextError(f"日期“{text}”有误：没有这一天，{year}年{month}月只有{last}天")
+    return dt.date(year, month, day)
 
 
 def chinese_number(n: int) -> str:

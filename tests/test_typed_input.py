@@ -1,9 +1,11 @@
-"""Telephone numbers as offices type them: accepted (or refused with the accepted forms named)
-by the library, the CLI and the HTTP API, and property-tested with hypothesis."""
+"""Telephone numbers and dates as offices type them: accepted (or refused with the accepted
+forms named) by the library, the CLI and the HTTP API, and property-tested with hypothesis."""
 
 from __future__ import annotations
 
+import calendar
 import copy
+import datetime as dt
 import json
 
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 import docgen
 from docgen.cli import main
-from docgen.formatting import phone_as_typed, phone_problem
+from docgen.formatting import parse_date, phone_as_typed, phone_problem
 from docgen.web import create_app
 
 from conftest import SAMPLES, load_case, open_docx
@@ -154,9 +156,95 @@ def test_survey_form_return_phone_takes_the_same_forms():
     assert len(notes) == 1 and "电话：（0571）87056123转8021）" in notes[0]
 
 
+# --- dates --------------------------------------------------------------------------------------
+
+DATE_STYLES = {
+    "iso": lambda d: d.isoformat(),
+    "hyphen": lambda d: f"{d.year}-{d.month}-{d.day}",
+    "slash": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "slash padded": lambda d: f"{d.year}/{d.month:02}/{d.day:02}",
+    "dot": lambda d: f"{d.year}.{d.month}.{d.day}",
+    "chinese": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "chinese padded": lambda d: f"{d.year}年{d.month:02}月{d.day:02}日",
+}
+TYPED_DATES = {  # 2024-03-20 as offices type it
+    "iso": "2024-03-20",
+    "slash": "2024/3/20",
+    "dot": "2024.3.20",
+    "chinese": "2024年3月20日",
+    "full-width chinese": "２０２４年３月２０日",
+    "full-width slash": "２０２４／３／２０",
+}
+case_dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2199, 12, 31))
+
+
+@pytest.mark.parametrize("style", sorted(DATE_STYLES))
+@given(day=case_dates, full_width=st.booleans())
+def test_every_date_style_reads_as_the_date_typed(style, day, full_width):
+    text = DATE_STYLES[style](day)
+    assert parse_date(text.translate(FULL_WIDTH) if full_width else text) == day
+
+
+@given(
+    year=st.integers(1950, 2199), month=st.integers(1, 12), over=st.integers(1, 40),
+    style=st.sampled_from(["{y}-{m:02}-{d:02}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}年{m}月{d}日"]),
+)
+def test_a_day_past_the_end_of_its_month_says_there_is_no_such_day(year, month, over, style):
+    last = calendar.monthrange(year, month)[1]
+    day = last + over if last + over < 100 else 99
+    with pytest.raises(ValueError, match=f"没有这一天，{year}年{month}月只有{last}天"):
+        parse_date(style.format(y=year, m=month, d=day))
+
+
+@given(year=st.integers(1950, 2199), month=st.integers(13, 99), day=st.integers(1, 28))
+def test_a_month_past_twelve_is_named(year, month, day):
+    with pytest.raises(ValueError, match=f"没有{month}月"):
+        parse_date(f"{year}-{month}-{day}")
+
+
+@given(case_dates, st.sampled_from(["{m}/{d}/{y}", "{d}.{m}.{y}", "{y}-{m}/{d}", "{y}{m:02}{d:02}", "{m}月{d}日", "{y}年{m}月"]))
+def test_other_orders_and_mixed_separators_are_refused_naming_the_accepted_forms(day, form):
+    with pytest.raises(ValueError, match="YYYY-MM-DD.*2024/3/20.*2024.3.20.*2024年3月20日"):
+        parse_date(form.format(y=day.year, m=day.month, d=day.day))
+
+
+def case_with_dates(assigned_on: str, issued_on: str) -> dict:
+    data = copy.deepcopy(BASE)
+    data.update(assigned_on=assigned_on, issued_on=issued_on)
+    return data
+
+
+@pytest.mark.parametrize("style", sorted(TYPED_DATES))
+def test_library_reads_each_date_style(style):
+    data = case_with_dates(TYPED_DATES[style], "2024-04-16")
+    data["points"][0]["measures"][0]["deadline"] = TYPED_DATES[style].replace("3", "6", 1).replace("２０２４", "２０２５")
+    assert docgen.check(KIND, data).findings == []
+    model = docgen.get_kind(KIND).parse(data)
+    assert model.assigned_on == dt.date(2024, 3, 20)
+
+
+def test_an_impossible_date_names_the_field_and_says_no_such_day():
+    f = only_finding(case_with_dates("2024-03-20", "2026-02-30"))
+    assert (f.code, f.path) == ("schema.date", "issued_on")
+    assert "没有这一天" in f.message and "2026年2月只有28天" in f.message and "格式" not in f.message
+
+
+def test_a_date_in_another_order_says_which_forms_are_accepted():
+    f = only_finding(case_with_dates("03/20/2024", "2024-04-16"))
+    assert (f.code, f.path) == ("schema.date", "assigned_on")
+    assert "2024年3月20日" in f.message and "2024/3/20" in f.message
+
+
+def test_the_schema_still_offers_a_date_picker():
+    schema = docgen.get_kind(KIND).json_schema()
+    assert schema["properties"]["assigned_on"]["format"] == "date"
+
+
 # --- the CLI and the HTTP API --------------------------------------------------------------------
 
-FACE_CASES = [pytest.param(case_with_phone(p), id=f"phone {p}") for p in TYPED_PHONES]
+FACE_CASES = [pytest.param(case_with_phone(p), id=f"phone {p}") for p in TYPED_PHONES] + [
+    pytest.param(case_with_dates(d, "2024/4/16"), id=f"date {style}") for style, d in TYPED_DATES.items()
+]
 
 
 def cli(*args: str, input: str | None = None):
@@ -179,6 +267,15 @@ def test_cli_renders_the_number_as_typed(tmp_path):
     assert notes == ["（联系人：许文杰，联系电话：（0571）87056123转8021、13857101234）"]
 
 
+def test_cli_refuses_an_impossible_date_with_exit_1_and_no_file(tmp_path):
+    target = tmp_path / "opinion.docx"
+    data = case_with_dates("2024-03-20", "2024-04-31")
+    result = cli("render", KIND, "-", "-o", str(target), input=json.dumps(data, ensure_ascii=False))
+    assert result.exit_code == 1
+    assert "issued_on" in result.stderr and "没有这一天" in result.stderr
+    assert not target.exists()
+
+
 @pytest.fixture
 def client():
     return create_app({"TESTING": True}).test_client()
@@ -193,6 +290,25 @@ def test_api_validates_each_typed_form(client, data):
     response = post(client, f"/api/v1/documents/{KIND}/validate", data)
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "findings": []}
+
+
+def test_api_renders_with_typed_dates_and_numbers(client):
+    data = case_with_dates("2024年3月20日", "２０２４.４.１６")
+    data["contact"]["phone"] = "0571－87056123转8021"
+    response = post(client, f"/api/v1/documents/{KIND}", data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    texts = [p.text for p in open_docx(response.data).paragraphs]
+    assert "（联系人：许文杰，联系电话：0571－87056123转8021）" in texts
+    assert any(t.strip() == "2024年4月16日" for t in texts)
+
+
+def test_api_refuses_an_impossible_date_with_422_naming_the_field(client):
+    response = post(client, f"/api/v1/documents/{KIND}", case_with_dates("2024-02-30", "2024-04-16"))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "invalid_case"
+    assert [(f["code"], f["path"]) for f in body["findings"]] == [("schema.date", "assigned_on")]
+    assert "没有这一天" in body["findings"][0]["message"]
 
 
 def test_api_refuses_a_non_number_naming_the_accepted_forms(client):

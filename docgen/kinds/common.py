@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from ..findings import Finding, error, warning
 from ..formatting import (
+    DateTextError,
     chinese_number,
     document_number_problem,
     format_date,
+    parse_date,
     phone_as_typed,
     phone_problem,
 )
@@ -29,9 +32,20 @@ SUFFIX = {"建议": "代表", "提案": "委员"}
 # A signing unit wider than this (in em) no longer fits centred over the date.
 SIGNATURE_MAX_EM = 15
 
+
+def typed_date(value: Any) -> Any:
+    """A date typed as offices type it (2024/3/20, 2024年3月20日 …) read by the one rule in formatting."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_date(value)
+    except DateTextError as exc:
+        raise PydanticCustomError("date_text", "{reason}", {"reason": str(exc)}) from None
+
+
 # Dates of this paperwork fall in a plausible window; outside it they are typing errors, and
 # deadline arithmetic stays far from the calendar's edges.
-Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
+Date = Annotated[dt.date, BeforeValidator(typed_date), Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
 
 
 class Strict(BaseModel):
