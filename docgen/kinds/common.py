@@ -103,6 +103,16 @@ def contact_notes(contact: Contact) -> list[str]:
     return notes + [f"（联系人：{contact.name}，联系电话：{contact.phone}）"]
 
 
+def authors_label(source: str, lead_author: str, co_authors: list[str]) -> str:
+    """The item's authors as letters name them: 张海燕代表, or 张海燕等代表 when it has co-authors."""
+    return f"{lead_author}{'等' if co_authors else ''}{SUFFIX[source]}"
+
+
+def author_names(lead_author: str, co_authors: list[str]) -> list[tuple[str, str]]:
+    """(path, name) of the lead author and each co-author, for check_person_names."""
+    return [("lead_author", lead_author)] + [(f"co_authors[{i}]", name) for i, name in enumerate(co_authors)]
+
+
 def item_label(source: str, number: int) -> str:
     return f"第{number}号{source}"
 

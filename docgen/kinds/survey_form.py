@@ -32,6 +32,7 @@ from .common import (
     SessionRef,
     Strict,
     Text,
+    author_names,
     check_co_handling_units,
     check_item_title,
     check_person_names,
@@ -119,7 +120,7 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
         findings: list[Finding] = []
         findings += check_person_names(
             case.source,
-            [("lead_author", case.lead_author)] + [(f"co_authors[{i}]", n) for i, n in enumerate(case.co_authors)],
+            author_names(case.lead_author, case.co_authors),
         )
         findings += check_item_title(case.source, case.item_title)
         findings += check_result_class(case.result_class, profile)
