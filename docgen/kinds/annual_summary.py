@@ -40,13 +40,9 @@ from .common import Date, Strict, Text, paragraphs
 
 ALL_CLASS_LETTERS = ("A", "B", "C", "D")
 SectionKey = Literal["practices", "results", "problems", "plans"]
-REQUIRED_SECTIONS: dict[str, str] = {
-    "practices": "主要做法",
-    "results": "办理成效",
-    "problems": "存在的问题",
-    "plans": "下一步打算",
-}
 SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
+# Numbering and punctuation around a section title, ignored when recognising it: 二、 （二） 2. “” ……
+_TITLE_NOISE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]|[\s\W_]")
 
 
 class Section(Strict):
@@ -118,7 +114,7 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
         findings = list(case._ledger.findings)
         findings += class_findings(case._ledger, profile)
         findings += self._check_year(case)
-        findings += self._check_sections(case)
+        findings += self._check_sections(case, profile)
         if not any(f.severity.value == "error" for f in findings):
             findings += list(_contradictions(case, compute(case._ledger.rows, profile)))
         return findings
@@ -134,14 +130,30 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
             f"ledger：有{count}件的交办日期不在{case.year}年（{'、'.join(map(str, other))}年），请核对年度",
         )]
 
-    def _check_sections(self, case: AnnualSummaryCase) -> list[Finding]:
+    def _check_sections(self, case: AnnualSummaryCase, profile: Profile) -> list[Finding]:
+        """The profile's required parts are present (an error), its recommended ones too (a warning); none is empty.
+
+        A part is present when a section carries its key, or when a section's title names it or one of
+        its synonyms (办理程序 counts as 主要做法): offices rename and combine parts freely.
+        """
+        parts = profile.summary.sections
+        present = {key for section in case.sections for key in parts_named(section, profile)}
         findings = []
-        keys = {s.key for s in case.sections}
-        for key, title in REQUIRED_SECTIONS.items():
-            if key not in keys:
+        for key, part in parts:
+            if key in present or part.requirement == "optional":
+                continue
+            others = [s for s in part.synonyms if s != part.title][:4]
+            known = "、".join(f"“{s}”" for s in others)
+            if part.requirement == "required":
                 findings.append(error(
                     "section.missing", "sections",
-                    f"sections：缺少必备部分“{title}”（key 为 {key}），可改名但不能省略",
+                    f"sections：缺少必备部分“{part.title}”（key 为 {key}），可改名但不能省略；"
+                    f"标题写作{known}等也可识别",
+                ))
+            else:
+                findings.append(warning(
+                    "section.recommended_missing", "sections",
+                    f"sections：没有“{part.title}”部分（key 为 {key}），一般应当写明；标题写作{known}等也可识别",
                 ))
         for i, section in enumerate(case.sections):
             if not section.text.strip():
@@ -175,6 +187,13 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
         return DocumentProperties(
             title=document_title(case), author=case.unit, subject=f"{case.year}年度建议提案办理工作总结", keywords="年度总结 建议 提案"
         )
+
+
+def parts_named(section: Section, profile: Profile) -> set[str]:
+    """The profile's parts a section stands for: its key, and every part its title names by a synonym."""
+    title = _TITLE_NOISE.sub("", section.title)
+    named = {key for key, part in profile.summary.sections if any(s in title for s in (part.title, *part.synonyms))}
+    return named | {section.key} if section.key else named
 
 
 def class_findings(ledger: Ledger, profile: Profile) -> list[Finding]:
