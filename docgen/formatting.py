@@ -1,7 +1,9 @@
-"""Formatting shared by every document kind: dates, Chinese numerals, document numbers.
+"""Formatting shared by every document kind: dates, Chinese numerals, document numbers,
+telephone numbers; and reading dates and telephone numbers as offices type them.
 
-Dates and numbers go through Babel's zh_CN locale data; the things Babel does not know
-(counting in Chinese numerals, the 发文字号 grammar) are written here once.
+Dates and numbers go through Babel's zh_CN locale data, telephone numbers through
+phonenumbers; the things they do not know (counting in Chinese numerals, the 发文字号 grammar,
+how clerks write dates and numbers down) are written here once.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def format_date(value: dt.date, style: DateStyle = "arabic") -> str:
 # full-width digits. One separator throughout; year in full, year first.
 _TYPED_DATE = re.compile(
     r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    r"|(?P<cn_year>\d{4})年(?P<cn_month>\d{1,2})月(?P<cn_day>\d{1,2})日"
+    r"|(?P<cn_year>\d{4})年(?P<cn_month>\d{1,2})月(?P<cn_day>\d{1,2})日",
+    re.ASCII,
 )
 DATE_FORMS = "应为年月日，如 YYYY-MM-DD（2024-03-20）、2024/3/20、2024.3.20 或 2024年3月20日"
 
@@ -192,10 +195,11 @@ def parse_document_number(text: str) -> DocumentNumber:
 #   same city dials them.
 
 _PHONE_SEPARATORS = re.compile(r"[、，,;；／/]")
-_PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE)
+_PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE | re.ASCII)
 _PHONE_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―﹣"})
 _PHONE_MAX_WORDS = 6
-_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$")
+_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
+_LINE_CHARACTERS = re.compile(r"\+?[\d\s()\-]+", re.ASCII)
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 PHONE_FORMS = (
     "可写11位手机号（可加+86）、带区号的固定电话（如0571-87001234、（0571）87001234，"
@@ -245,7 +249,7 @@ def _is_phone_number(text: str) -> bool:
 
 def _is_line(text: str) -> bool:
     """One number without extension: valid for region CN by phonenumbers, or a local fixed line."""
-    if not re.fullmatch(r"\+?[\d\s()\-]+", text):
+    if not _LINE_CHARACTERS.fullmatch(text):
         return False
     if _LOCAL_LINE.match(re.sub(r"[\s\-]", "", text)):
         return True
