@@ -101,7 +101,8 @@ class Profile(_Section):
     deadlines: DeadlineSettings = DeadlineSettings()
     copies: CopySettings = CopySettings()
     format: FormatSettings = FormatSettings()
-    summary: SummarySettings
+    # The outline is long; its default lives only in default_profile.toml.
+    summary: SummarySettings = Field(default_factory=lambda: SummarySettings.model_validate(_default_data()["summary"]))
 
     @property
     def classes(self) -> tuple[ResultClass, ...]:
