@@ -99,7 +99,9 @@ def findings_from_validation_error(exc: ValidationError) -> list[Finding]:
                 message += f"，至少 {ctx['min_length']} 项"
         elif err["type"] in ("string_too_long", "too_long") and "max_length" in ctx:
             message += f"，最多 {ctx['max_length']} 个"
-        elif err["type"].startswith(("greater", "less")) and isinstance(next(iter(ctx.values()), None), dt.date):
+        elif err["type"].startswith(("greater", "less")) and (
+            isinstance(next(iter(ctx.values()), None), dt.date) or isinstance(err.get("input"), dt.date)
+        ):
             message = f"日期超出合理范围（界限：{next(iter(ctx.values()))}）"
         elif err["type"].startswith(("greater", "less")):
             bound = next(iter(ctx.values()), None)

@@ -45,7 +45,7 @@ def typed_date(value: Any) -> Any:
 
 # Dates of this paperwork fall in a plausible window; outside it they are typing errors, and
 # deadline arithmetic stays far from the calendar's edges.
-Date = Annotated[dt.date, BeforeValidator(typed_date), Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
+Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31)), BeforeValidator(typed_date)]
 
 
 class Strict(BaseModel):
