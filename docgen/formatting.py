@@ -228,13 +228,14 @@ def _is_phone_group(words: list[str]) -> bool:
     """Whether the space-separated ``words`` read as one number or as several side by side.
 
     ``readable[i]`` says whether ``words[i:]`` splits into numbers; one number spans at most
-    ``_PHONE_MAX_WORDS`` words (+86 571 8700 1234 转 8021).
+    ``_PHONE_MAX_WORDS`` words (+86 571 8700 1234 转 8021), with at most one lone digit (an extension: ext 8).
     """
     readable = [False] * len(words) + [True]
     for start in reversed(range(len(words))):
         readable[start] = any(
             readable[end] and _is_phone_number(" ".join(words[start:end]))
             for end in range(start + 1, min(start + _PHONE_MAX_WORDS, len(words)) + 1)
+            if sum(len(word) == 1 and word.isdigit() for word in words[start:end]) <= 1
         )
     return readable[0]
 
