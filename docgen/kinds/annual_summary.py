@@ -49,7 +49,10 @@ class Section(Strict):
     model_config = ConfigDict(title="正文部分")
 
     key: SectionKey | None = Field(
-        None, title="必备部分", description="practices 主要做法 / results 办理成效 / problems 存在的问题 / plans 下一步打算；自加部分留空"
+        None,
+        title="对应部分",
+        description="practices 主要做法 / results 办理成效 / problems 存在的问题 / plans 下一步打算；"
+        "标题已能看出的或自加部分可留空",
     )
     title: Text = Field(title="标题", description="可改名，如“办理程序”")
     text: str = Field("", max_length=50000, title="内容", description="换行分段；以“（一）”开头的行作为二级标题")
