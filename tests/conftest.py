@@ -62,6 +62,11 @@ def client(app):
     return app.test_client()
 
 
+def post_json(client, url: str, body):
+    """POST ``body`` as UTF-8 JSON, as a client outside Python would."""
+    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), content_type="application/json")
+
+
 @pytest.fixture(scope="session")
 def pool():
     """A warm LibreOffice pool shared by the PDF tests (the product's own converter)."""

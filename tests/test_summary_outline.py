@@ -5,7 +5,6 @@ the library, the CLI and the HTTP API."""
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +17,7 @@ from docgen.kinds.annual_summary import Section, parts_named
 from docgen.profile import load_profile
 from docgen.web import create_app
 
-from conftest import SAMPLES, load_case, open_docx
+from conftest import SAMPLES, load_case, open_docx, post_json
 
 KIND = "annual-summary"
 FOLDER = SAMPLES / KIND
@@ -138,17 +137,8 @@ def test_cli_refuses_the_seed_outline_where_the_profile_requires_problems(tmp_pa
     assert not target.exists()
 
 
-@pytest.fixture
-def client():
-    return create_app({"TESTING": True}).test_client()
-
-
-def post(client, url: str, data: dict):
-    return client.post(url, data=json.dumps(data, ensure_ascii=False).encode("utf-8"), content_type="application/json")
-
-
 def test_api_renders_the_seed_outline_naming_the_warnings(client):
-    response = post(client, f"/api/v1/documents/{KIND}", load_case(SEED_OUTLINE))
+    response = post_json(client, f"/api/v1/documents/{KIND}", load_case(SEED_OUTLINE))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["X-Docgen-Warnings"] == "section.recommended_missing,section.recommended_missing"
     headings = [p.text for p in open_docx(response.data).paragraphs if p.text.endswith(("办理程序", "创新举措"))]
@@ -156,12 +146,12 @@ def test_api_renders_the_seed_outline_naming_the_warnings(client):
 
 
 def test_api_validates_an_outline_of_its_own_as_clean(client):
-    response = post(client, f"/api/v1/documents/{KIND}/validate", load_case(OWN_OUTLINE))
+    response = post_json(client, f"/api/v1/documents/{KIND}/validate", load_case(OWN_OUTLINE))
     assert response.get_json() == {"ok": True, "findings": []}
 
 
 def test_api_refuses_a_summary_without_its_results(client):
-    response = post(client, f"/api/v1/documents/{KIND}", with_sections("办理程序", "存在的问题"))
+    response = post_json(client, f"/api/v1/documents/{KIND}", with_sections("办理程序", "存在的问题"))
     assert response.status_code == 422
     assert [f["code"] for f in response.get_json()["findings"]] == ["section.missing", "section.recommended_missing"]
 

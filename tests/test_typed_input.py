@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 import docgen
 from docgen.cli import main
 from docgen.formatting import parse_date, phone_as_typed, phone_problem
-from docgen.web import create_app
 
-from conftest import SAMPLES, load_case, open_docx
+from conftest import SAMPLES, load_case, open_docx, post_json
 
 KIND = "co-handling-opinion"
 BASE = load_case(SAMPLES / KIND / "suggestion-elevator-subsidy.json")
@@ -276,18 +275,9 @@ def test_cli_refuses_an_impossible_date_with_exit_1_and_no_file(tmp_path):
     assert not target.exists()
 
 
-@pytest.fixture
-def client():
-    return create_app({"TESTING": True}).test_client()
-
-
-def post(client, url: str, data: dict):
-    return client.post(url, data=json.dumps(data, ensure_ascii=False).encode("utf-8"), content_type="application/json")
-
-
 @pytest.mark.parametrize("data", FACE_CASES)
 def test_api_validates_each_typed_form(client, data):
-    response = post(client, f"/api/v1/documents/{KIND}/validate", data)
+    response = post_json(client, f"/api/v1/documents/{KIND}/validate", data)
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "findings": []}
 
@@ -295,7 +285,7 @@ def test_api_validates_each_typed_form(client, data):
 def test_api_renders_with_typed_dates_and_numbers(client):
     data = case_with_dates("2024年3月20日", "２０２４.４.１６")
     data["contact"]["phone"] = "0571－87056123转8021"
-    response = post(client, f"/api/v1/documents/{KIND}", data)
+    response = post_json(client, f"/api/v1/documents/{KIND}", data)
     assert response.status_code == 200, response.get_data(as_text=True)
     texts = [p.text for p in open_docx(response.data).paragraphs]
     assert "（联系人：许文杰，联系电话：0571－87056123转8021）" in texts
@@ -303,7 +293,7 @@ def test_api_renders_with_typed_dates_and_numbers(client):
 
 
 def test_api_refuses_an_impossible_date_with_422_naming_the_field(client):
-    response = post(client, f"/api/v1/documents/{KIND}", case_with_dates("2024-02-30", "2024-04-16"))
+    response = post_json(client, f"/api/v1/documents/{KIND}", case_with_dates("2024-02-30", "2024-04-16"))
     assert response.status_code == 422
     body = response.get_json()
     assert body["code"] == "invalid_case"
@@ -312,7 +302,7 @@ def test_api_refuses_an_impossible_date_with_422_naming_the_field(client):
 
 
 def test_api_refuses_a_non_number_naming_the_accepted_forms(client):
-    response = post(client, f"/api/v1/documents/{KIND}/validate", case_with_phone("12345"))
+    response = post_json(client, f"/api/v1/documents/{KIND}/validate", case_with_phone("12345"))
     findings = response.get_json()["findings"]
     assert [(f["code"], f["path"]) for f in findings] == [("contact.phone_format", "contact.phone")]
     assert "带区号的固定电话" in findings[0]["message"]
