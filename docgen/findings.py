@@ -72,6 +72,7 @@ _SCHEMA_MESSAGES: dict[str, tuple[str, str]] = {
     "date_parsing": ("schema.date", "日期格式不正确，应为 YYYY-MM-DD"),
     "date_from_datetime_parsing": ("schema.date", "日期格式不正确，应为 YYYY-MM-DD"),
     "date_from_datetime_inexact": ("schema.date", "应为日期，不应包含时间"),
+    "date_text": ("schema.date", "日期不正确"),
     "list_type": ("schema.type", "应为列表"),
     "too_short": ("schema.too_few", "条目数量不足"),
     "too_long": ("schema.too_many", "条目数量过多"),
@@ -98,12 +99,16 @@ def findings_from_validation_error(exc: ValidationError) -> list[Finding]:
                 message += f"，至少 {ctx['min_length']} 项"
         elif err["type"] in ("string_too_long", "too_long") and "max_length" in ctx:
             message += f"，最多 {ctx['max_length']} 个"
-        elif err["type"].startswith(("greater", "less")) and isinstance(next(iter(ctx.values()), None), dt.date):
+        elif err["type"].startswith(("greater", "less")) and (
+            isinstance(next(iter(ctx.values()), None), dt.date) or isinstance(err.get("input"), dt.date)
+        ):
             message = f"日期超出合理范围（界限：{next(iter(ctx.values()))}）"
         elif err["type"].startswith(("greater", "less")):
             bound = next(iter(ctx.values()), None)
             if bound is not None:
                 message += f"（界限：{bound}）"
+        elif "reason" in ctx:
+            message = str(ctx["reason"])
         elif err["type"] == "value_error" and "error" in ctx:
             message = str(ctx["error"])
         path = format_path(err["loc"])

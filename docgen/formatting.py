@@ -1,20 +1,25 @@
-"""Formatting shared by every document kind: dates, Chinese numerals, document numbers.
+"""Formatting shared by every document kind: dates, Chinese numerals, document numbers,
+telephone numbers; and reading dates and telephone numbers as offices type them.
 
-Dates and numbers go through Babel's zh_CN locale data; the things Babel does not know
-(counting in Chinese numerals, the 发文字号 grammar) are written here once.
+Dates and numbers go through Babel's zh_CN locale data, telephone numbers through
+phonenumbers; the things they do not know (counting in Chinese numerals, the 发文字号 grammar,
+how clerks write dates and numbers down) are written here once.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
 import jieba
+import phonenumbers
 from babel.dates import format_date as _babel_format_date
 
 DateStyle = Literal["arabic", "chinese"]
@@ -34,6 +39,41 @@ def format_date(value: dt.date, style: DateStyle = "arabic") -> str:
         year = "".join(_DIGITS[int(d)] for d in str(value.year))
         return f"{year}年{chinese_number(value.month)}月{chinese_number(value.day)}日"
     return _babel_format_date(value, "y年M月d日", locale=LOCALE)
+
+
+# Dates as offices type them: 2024-03-20, 2024/3/20, 2024.3.20, 2024年3月20日, in half- or
+# full-width digits. One separator throughout; year in full, year first.
+_TYPED_DATE = re.compile(
+    r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    r"|(?P<cn_year>\d{4})年(?P<cn_month>\d{1,2})月(?P<cn_day>\d{1,2})日",
+    re.ASCII,
+)
+DATE_FORMS = "应为年月日，如 YYYY-MM-DD（2024-03-20）、2024/3/20、2024.3.20 或 2024年3月20日"
+
+
+class DateTextError(ValueError):
+    """A typed date that cannot be read; the message says why, in Chinese."""
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed in any of the forms offices use, or DateTextError saying why not.
+
+    Full-width digits and separators count as half-width. A well-formed date that does not
+    exist (2024-02-30) is reported as such, not as a formatting problem.
+    """
+    plain = unicodedata.normalize("NFKC", text).strip()
+    match = _TYPED_DATE.fullmatch(plain)
+    if match is None:
+        raise DateTextError(f"日期“{text}”格式不正确，{DATE_FORMS}")
+    year, month, day = (int(match[n] or match[f"cn_{n}"]) for n in ("year", "month", "day"))
+    if not 1 <= month <= 12:
+        raise DateTextError(f"日期“{text}”有误：没有{month}月，月份应为1至12")
+    if year < dt.MINYEAR:
+        raise DateTextError(f"日期“{text}”有误：年份应写四位公元年份，如2024")
+    last = calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+    if not 1 <= day <= last:
+        raise DateTextError(f"日期“{text}”有误：没有这一天，{year}年{month}月只有{last}天")
+    return dt.date(year, month, day)
 
 
 def chinese_number(n: int) -> str:
@@ -146,24 +186,82 @@ def parse_document_number(text: str) -> DocumentNumber:
 
 
 # --- telephone numbers ---------------------------------------------------------
+#
+# Whether a number can exist is phonenumbers' business (Google's libphonenumber metadata for
+# region CN: area codes, lengths, mobile prefixes, 400/800 numbers). What remains local is how
+# clerks write numbers down, handled here:
+# - several numbers in one field, joined by 、，,;；／/ or spaces;
+# - an extension after 转, 分机, ext or x, or after a last hyphen (0571-87001234-8021);
+# - full-width digits, brackets and hyphens typed in a Chinese input method;
+# - a local fixed line without its area code (87001234): phonenumbers cannot judge it without
+#   the area code, so 7 or 8 digits not starting with 0 or 1 are accepted, as a caller from the
+#   same city dials them.
 
-_PHONE_PATTERNS = (
-    re.compile(r"^1[3-9]\d{9}$"),  # mobile
-    re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,5})?$"),  # landline with area code, optional extension
-    re.compile(r"^[2-9]\d{6,7}(-\d{1,5})?$"),  # local landline
-    re.compile(r"^(400|800)-?\d{3}-?\d{4}$"),  # service numbers
-    re.compile(r"^12345$"),  # the government hotline
+_PHONE_SEPARATORS = re.compile(r"[、，,;；／/]")
+_PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE | re.ASCII)
+_PHONE_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―﹣"})
+_PHONE_MAX_WORDS = 6
+_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
+_LINE_CHARACTERS = re.compile(r"\+?[\d\s()\-]+", re.ASCII)
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+PHONE_FORMS = (
+    "可写11位手机号（可加+86）、带区号的固定电话（如0571-87001234、（0571）87001234，"
+    "分机写“转8021”或“-8021”）或不带区号的本地固定电话，多个号码用“、”分隔"
 )
 
 
+def phone_as_typed(text: str) -> str:
+    """The number as the clerk typed it, with only full-width digits made half-width."""
+    return text.translate(_FULL_WIDTH_DIGITS)
+
+
 def phone_problem(text: str) -> str | None:
-    """Why ``text`` does not look like a real Chinese telephone number; None when it does."""
-    compact = text.strip().replace(" ", "")
-    if compact.startswith("+86"):
-        compact = compact[3:].lstrip("-")
-    if any(p.match(compact) for p in _PHONE_PATTERNS):
-        return None
-    return "联系电话格式不正确，应为11位手机号或带区号的固定电话（如0571-87001234）"
+    """Why ``text`` is not one or more real mainland telephone numbers, in Chinese; None when it is."""
+    numbers = [part.strip() for part in _PHONE_SEPARATORS.split(text) if part.strip()]
+    if not numbers:
+        return f"联系电话不能为空，{PHONE_FORMS}"
+    for number in numbers:
+        if not _is_phone_group(number.split()):
+            which = f"其中“{number}”" if len(numbers) > 1 else f"“{number}”"
+            return f"联系电话格式不正确：{which}不是有效的电话号码。{PHONE_FORMS}"
+    return None
+
+
+def _is_phone_group(words: list[str]) -> bool:
+    """Whether the space-separated ``words`` read as one number or as several side by side.
+
+    ``readable[i]`` says whether ``words[i:]`` splits into numbers; one number spans at most
+    ``_PHONE_MAX_WORDS`` words (+86 571 8700 1234 转 8021), with at most one lone digit (an extension: ext 8).
+    """
+    readable = [False] * len(words) + [True]
+    for start in reversed(range(len(words))):
+        readable[start] = any(
+            readable[end] and _is_phone_number(" ".join(words[start:end]))
+            for end in range(start + 1, min(start + _PHONE_MAX_WORDS, len(words)) + 1)
+            if sum(len(word) == 1 and word.isdigit() for word in words[start:end]) <= 1
+        )
+    return readable[0]
+
+
+def _is_phone_number(text: str) -> bool:
+    plain = unicodedata.normalize("NFKC", text).translate(_PHONE_DASHES).strip()
+    if _is_line(plain):
+        return True
+    extension = _PHONE_EXTENSION.match(plain)
+    return extension is not None and _is_line(extension["number"])
+
+
+def _is_line(text: str) -> bool:
+    """One number without extension: valid for region CN by phonenumbers, or a local fixed line."""
+    if not _LINE_CHARACTERS.fullmatch(text):
+        return False
+    if _LOCAL_LINE.match(re.sub(r"[\s\-]", "", text)):
+        return True
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number_for_region(number, "CN")
 
 
 # --- months arithmetic -----------------------------------------------------------

@@ -72,11 +72,37 @@ class FormatSettings(_Section):
     letterhead: bool = True
 
 
+SectionRequirement = Literal["required", "recommended", "optional"]
+
+
+class SummarySection(_Section):
+    """One narrative part of the annual summary: how much it is required, and the titles offices give it."""
+
+    title: str
+    requirement: SectionRequirement = "optional"
+    synonyms: list[str] = []
+
+
+class SummarySections(_Section):
+    """The narrative parts of 年度办理工作总结, by the key a case may give them."""
+
+    practices: SummarySection
+    results: SummarySection
+    problems: SummarySection
+    plans: SummarySection
+
+
+class SummarySettings(_Section):
+    sections: SummarySections
+
+
 class Profile(_Section):
     result_classes: ResultClassSettings = ResultClassSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
     copies: CopySettings = CopySettings()
     format: FormatSettings = FormatSettings()
+    # The outline is long; its default lives only in default_profile.toml.
+    summary: SummarySettings = Field(default_factory=lambda: SummarySettings.model_validate(_default_data()["summary"]))
 
     @property
     def classes(self) -> tuple[ResultClass, ...]:

@@ -27,6 +27,7 @@ INVALID = invalid_samples(KIND)
 ELEVATOR = VALID["suggestion-elevator-subsidy"]  # 市 建议 No. 123, 江州市财政局 to the housing bureau
 CANTEENS = VALID["proposal-elderly-canteens-food-safety"]  # 县 提案, two-month profile, signer
 SHELTER = VALID["suggestion-bus-shelter-lighting"]  # 区 建议, letterhead off, copies
+STREET_LAMPS = VALID["suggestion-old-town-street-lamps"]  # co-authors; dates and phones as offices type them
 BASE = load_case(ELEVATOR)
 WARNINGS_ONLY = {"opinion-late.json", "vague-commitment.json", "commitment-already-due.json"}
 
@@ -42,8 +43,9 @@ def assert_finding(data, code, severity, path, profile=None):
     return f
 
 
-def cn_date(iso: str) -> str:
-    y, m, d = (int(x) for x in iso.split("-"))
+def cn_date(typed: str) -> str:
+    """2024年7月1日 for a date typed as 2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日."""
+    y, m, d = (int(x) for x in re.findall(r"\d+", typed))
     return f"{y}年{m}月{d}日"
 
 
@@ -86,6 +88,11 @@ def test_addressee_with_a_deputy_or_member_title_is_an_error(unit):
 
 def test_addressee_that_is_the_lead_authors_name_is_an_error():
     f = assert_finding(case(lead_unit="张海燕"), "addressee.is_author", Severity.ERROR, "lead_unit")
+    assert "主办单位" in f.message
+
+
+def test_addressee_that_is_a_co_authors_name_is_an_error():
+    f = assert_finding(case(co_authors=["李强"], lead_unit="李强"), "addressee.is_author", Severity.ERROR, "lead_unit")
     assert "主办单位" in f.message
 
 
@@ -145,6 +152,11 @@ def test_lead_author_is_a_bare_name(name):
     assert_finding(case(lead_author=name), "addressee.suffix", Severity.ERROR, "lead_author")
 
 
+@pytest.mark.parametrize("name", ["李强代表", "李强委员"])
+def test_co_authors_are_bare_names(name):
+    assert_finding(case(co_authors=["王芳", name]), "addressee.suffix", Severity.ERROR, "co_authors[1]")
+
+
 def test_item_title_must_match_the_source():
     data = case(item_title="关于加快推进既有住宅加装电梯工作的提案")
     assert_finding(data, "item_title.source_mismatch", Severity.ERROR, "item_title")
@@ -191,6 +203,16 @@ def test_body_states_the_work_done_then_each_point_with_dated_commitments():
     assert headings == ["一、工作开展情况", "二、关于提高加装电梯财政补助标准", "三、关于简化补助资金申领手续"]
     texts = [b["text"] for b in blocks]
     assert "2. 对已通过联合审查并完成竣工验收的项目，拨付第一批补助资金，2024年9月30日前完成。" in texts
+
+
+def test_co_authors_make_the_deputies_zhang_and_others():
+    data = case(co_authors=["李强", "王芳"])
+    assert findings(data) == []
+    blocks = body_blocks(model(data))
+    assert blocks[0]["text"].startswith("张海燕等代表在市十五届人大三次会议期间提出的")
+    assert closing_line(model(data)) == "以上意见，请贵局在答复张海燕等代表时一并说明。"
+    proposal = load_case(CANTEENS) | {"co_authors": ["周敏"]}
+    assert "郑玉梅等委员" in closing_line(model(proposal))
 
 
 def test_closing_asks_the_lead_unit_to_include_the_opinion_in_its_reply():
@@ -261,11 +283,12 @@ def test_required_parts_are_present_in_order(sample):
     pkg, data = sample
     texts = [t for _, t in pkg.paragraphs() if t]
     suffix = "代表" if data["source"] == "建议" else "委员"
+    authors = f"{data['lead_author']}{'等' if data.get('co_authors') else ''}{suffix}"
 
     assert "".join(pkg.texts("DocTitle")) == document_title(model(data))
     assert pkg.texts("Addressee") == [f"{data['lead_unit']}："]
     opening = pkg.texts("BodyText")[0]
-    assert opening.startswith(f"{data['lead_author']}{suffix}在") and f"《{data['item_title']}》" in opening
+    assert opening.startswith(f"{authors}在") and f"《{data['item_title']}》" in opening
 
     headings = pkg.texts("Heading1Gw")
     assert headings[0] == "一、工作开展情况"
@@ -279,7 +302,7 @@ def test_required_parts_are_present_in_order(sample):
             commitments.append(line)
 
     closing = pkg.texts("BodyTextKeep")[-1]  # lines introducing a list are kept with it too
-    assert f"答复{data['lead_author']}{suffix}" in closing
+    assert f"答复{authors}" in closing
     unit, date = [t.strip() for t in pkg.texts("Signature")]
     assert (unit, date) == (data["co_handling_unit"], cn_date(data["issued_on"]))
     notes = pkg.texts("Note")
@@ -351,6 +374,14 @@ def test_api_renders_a_docx_named_after_the_item(api):
     assert open_docx(response.data).paragraphs
 
 
+def test_api_renders_co_authors_as_the_lead_author_and_others(api):
+    response = api.post_json(f"/api/v1/documents/{KIND}", load_case(STREET_LAMPS))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    texts = [p.text for p in open_docx(response.data).paragraphs]
+    assert any(t.startswith("李建国等代表在区十一届人大二次会议期间提出的") for t in texts)
+    assert "以上意见，请贵局在答复李建国等代表时一并说明。" in texts
+
+
 def test_api_describes_the_kind(client):
     body = client.get(f"/api/v1/kinds/{KIND}").get_json()
     assert (body["name"], body["title"]) == (KIND, "会办意见")
@@ -404,3 +435,12 @@ def test_cli_validate_exits_1_on_errors_and_0_on_warnings_only(path, codes):
 def test_cli_lists_the_kind():
     result = CliRunner().invoke(main, ["kinds"])
     assert f"{KIND}\t会办意见\t" in result.stdout
+
+
+def test_cli_renders_co_authors_as_the_lead_author_and_others(tmp_path):
+    target = tmp_path / "opinion.docx"
+    result = CliRunner().invoke(main, ["render", KIND, str(STREET_LAMPS), "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in open_docx(target.read_bytes()).paragraphs]
+    assert "以上意见，请贵局在答复李建国等代表时一并说明。" in texts
+    assert "（联系人：孙丽萍，联系电话：（0571）86012345转8021、13857101234）" in texts

@@ -67,12 +67,12 @@ def test_malformed_document_numbers_are_explained(number, why):
     assert problem is not None and why in problem
 
 
-@pytest.mark.parametrize("phone", ["13857101234", "0571-87001234", "057187001234", "87001234", "0571-87001234-802", "+86 13857101234", "12345"])
+@pytest.mark.parametrize("phone", ["13857101234", "0571-87001234", "057187001234", "87001234", "0571-87001234-802", "+86 13857101234"])
 def test_real_telephone_numbers_pass(phone):
     assert phone_problem(phone) is None
 
 
-@pytest.mark.parametrize("phone", ["123", "8700-12", "1385710123", "abcdefg", "0571-0000000"])
+@pytest.mark.parametrize("phone", ["123", "8700-12", "1385710123", "abcdefg", "0571-0000000", "12345"])
 def test_implausible_telephone_numbers_are_rejected(phone):
     assert phone_problem(phone) is not None
 

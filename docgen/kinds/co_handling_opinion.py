@@ -35,6 +35,8 @@ from .common import (
     Measure,
     Strict,
     Text,
+    author_names,
+    authors_label,
     check_document_number,
     check_item_title,
     check_measures,
@@ -59,6 +61,9 @@ class CoHandlingOpinionCase(ItemCase):
 
     model_config = ConfigDict(title="会办意见")
 
+    co_authors: list[Text] = Field(
+        default_factory=list, title="联名代表/委员", description="填写后正文称“张三等代表”；只写姓名"
+    )
     lead_unit: Text = Field(title="主办单位", description="会办意见的主送单位", examples=["江州市住房和城乡建设局"])
     co_handling_unit: Text = Field(title="会办单位", description="出具会办意见的本单位，即发文和署名单位", examples=["江州市财政局"])
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")
@@ -85,7 +90,7 @@ class CoHandlingOpinion(DocumentKind[CoHandlingOpinionCase]):
 
     def check(self, case: CoHandlingOpinionCase, profile: Profile) -> list[Finding]:
         findings: list[Finding] = []
-        findings += check_person_names(case.source, [("lead_author", case.lead_author)])
+        findings += check_person_names(case.source, author_names(case.lead_author, case.co_authors))
         findings += check_item_title(case.source, case.item_title)
         findings += self._check_addressee(case)
         for i, point in enumerate(case.points):
@@ -98,7 +103,7 @@ class CoHandlingOpinion(DocumentKind[CoHandlingOpinionCase]):
     def _check_addressee(self, case: CoHandlingOpinionCase) -> list[Finding]:
         """The opinion goes to the lead unit; only the lead unit answers the deputy or member."""
         unit = case.lead_unit
-        if unit == case.lead_author or unit.endswith(("代表", "委员")):
+        if unit in (case.lead_author, *case.co_authors) or unit.endswith(("代表", "委员")):
             return [error(
                 "addressee.is_author", "lead_unit",
                 f"lead_unit：会办意见应主送主办单位，不能直接送{SUFFIX[case.source]}（收到“{unit}”），"
@@ -177,8 +182,8 @@ def courtesy_name(unit: str) -> str:
 
 
 def author(case: CoHandlingOpinionCase) -> str:
-    """The lead author with the title the source gives: 张海燕代表 / 郑玉梅委员."""
-    return f"{case.lead_author}{SUFFIX[case.source]}"
+    """The authors with the title the source gives: 张海燕代表 / 郑玉梅委员, 张海燕等代表 with co-authors."""
+    return authors_label(case.source, case.lead_author, case.co_authors)
 
 
 def commitment_text(measure: Measure) -> str:

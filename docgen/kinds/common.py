@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from ..findings import Finding, error, warning
 from ..formatting import (
+    DateTextError,
     chinese_number,
     document_number_problem,
     format_date,
+    parse_date,
+    phone_as_typed,
     phone_problem,
 )
 from ..profile import Profile
@@ -20,15 +24,28 @@ from ..profile import Profile
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Source = Literal["建议", "提案"]
+# One or more telephone numbers, kept as typed but for full-width digits; checked by check_phone.
+Phone = Annotated[Text, AfterValidator(phone_as_typed)]
 
 SUFFIX = {"建议": "代表", "提案": "委员"}
 
 # A signing unit wider than this (in em) no longer fits centred over the date.
 SIGNATURE_MAX_EM = 15
 
+
+def typed_date(value: Any) -> Any:
+    """A date typed as offices type it (2024/3/20, 2024年3月20日 …) read by the one rule in formatting."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_date(value)
+    except DateTextError as exc:
+        raise PydanticCustomError("date_text", "{reason}", {"reason": str(exc)}) from None
+
+
 # Dates of this paperwork fall in a plausible window; outside it they are typing errors, and
 # deadline arithmetic stays far from the calendar's edges.
-Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31))]
+Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31)), BeforeValidator(typed_date)]
 
 
 class Strict(BaseModel):
@@ -75,7 +92,11 @@ class Contact(Strict):
     model_config = ConfigDict(title="联系方式")
 
     name: Text = Field(title="联系人", examples=["李华"])
-    phone: Text = Field(title="联系电话", description="固定电话带区号，或11位手机号", examples=["0571-87654321"])
+    phone: Phone = Field(
+        title="联系电话",
+        description="手机或带区号的固定电话，可带分机（转8021），多个号码用“、”分隔",
+        examples=["0571-87654321"],
+    )
     leader: Text | None = Field(None, title="分管领导", description="可选，如“李明（副局长）”")
 
 
@@ -90,6 +111,16 @@ def contact_notes(contact: Contact) -> list[str]:
     leader = _TRAILING_BRACKETS.sub(r"，\1", contact.leader) if contact.leader else ""
     notes = [f"（分管领导：{leader}）"] if leader else []
     return notes + [f"（联系人：{contact.name}，联系电话：{contact.phone}）"]
+
+
+def authors_label(source: str, lead_author: str, co_authors: list[str]) -> str:
+    """The item's authors as letters name them: 张海燕代表, or 张海燕等代表 when it has co-authors."""
+    return f"{lead_author}{'等' if co_authors else ''}{SUFFIX[source]}"
+
+
+def author_names(lead_author: str, co_authors: list[str]) -> list[tuple[str, str]]:
+    """(path, name) of the lead author and each co-author, for check_person_names."""
+    return [("lead_author", lead_author)] + [(f"co_authors[{i}]", name) for i, name in enumerate(co_authors)]
 
 
 def item_label(source: str, number: int) -> str:
@@ -170,7 +201,7 @@ def check_document_number(number: str | None, path: str = "document_number") -> 
 
 def check_phone(phone: str, path: str = "contact.phone") -> list[Finding]:
     problem = phone_problem(phone)
-    return [error("contact.phone_format", path, f"{path}：{problem}（收到“{phone}”）")] if problem else []
+    return [error("contact.phone_format", path, f"{path}：{problem}")] if problem else []
 
 
 def check_person_names(source: str, names: list[tuple[str, str]]) -> list[Finding]:

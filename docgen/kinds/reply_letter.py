@@ -26,7 +26,6 @@ from ..profile import Profile
 from .base import DocumentKind
 from .common import (
     SIGNATURE_MAX_EM,
-    SUFFIX,
     Contact,
     Date,
     ItemCase,
@@ -34,6 +33,8 @@ from .common import (
     Measure,
     Strict,
     Text,
+    author_names,
+    authors_label,
     check_co_handling_units,
     check_document_number,
     check_item_title,
@@ -113,7 +114,7 @@ class ReplyLetter(DocumentKind[ReplyLetterCase]):
         findings: list[Finding] = []
         findings += check_person_names(
             case.source,
-            [("lead_author", case.lead_author)] + [(f"co_authors[{i}]", n) for i, n in enumerate(case.co_authors)],
+            author_names(case.lead_author, case.co_authors),
         )
         findings += check_item_title(case.source, case.item_title)
         findings += self._check_class(case, profile)
@@ -224,8 +225,7 @@ def document_title(case: ReplyLetterCase) -> str:
 
 
 def addressee(case: ReplyLetterCase) -> str:
-    many = "等" if case.co_authors else ""
-    return f"{case.lead_author}{many}{SUFFIX[case.source]}："
+    return f"{authors_label(case.source, case.lead_author, case.co_authors)}："
 
 
 def _you(case: ReplyLetterCase) -> str:

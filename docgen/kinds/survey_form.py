@@ -28,9 +28,11 @@ from .base import DocumentKind
 from .common import (
     Date,
     ItemCase,
+    Phone,
     SessionRef,
     Strict,
     Text,
+    author_names,
     check_co_handling_units,
     check_item_title,
     check_person_names,
@@ -82,7 +84,11 @@ class ReturnTo(Strict):
     address: Text | None = Field(None, title="通讯地址", examples=["江州市解放路18号"])
     postcode: Postcode | None = Field(None, title="邮政编码", examples=["310000"])
     contact: Text = Field(title="联系人")
-    phone: Text = Field(title="联系电话", description="固定电话带区号，或11位手机号", examples=["0571-87654321"])
+    phone: Phone = Field(
+        title="联系电话",
+        description="手机或带区号的固定电话，可带分机（转8021），多个号码用“、”分隔",
+        examples=["0571-87654321"],
+    )
 
 
 class SurveyFormCase(ItemCase):
@@ -119,7 +125,7 @@ class SurveyForm(DocumentKind[SurveyFormCase]):
         findings: list[Finding] = []
         findings += check_person_names(
             case.source,
-            [("lead_author", case.lead_author)] + [(f"co_authors[{i}]", n) for i, n in enumerate(case.co_authors)],
+            author_names(case.lead_author, case.co_authors),
         )
         findings += check_item_title(case.source, case.item_title)
         findings += check_result_class(case.result_class, profile)

@@ -21,7 +21,6 @@ from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
 from ..kinds import all_kinds, get_kind
-from ..kinds.annual_summary import REQUIRED_SECTIONS
 from .api import content_disposition
 from .forms import SchemaForm, dotted
 
@@ -195,7 +194,9 @@ def _form_page(kind, values: dict[str, Any], findings: list[Finding], *, sample:
 
 
 def _default_sections() -> list[dict[str, str]]:
-    return [{"key": key, "title": title, "text": ""} for key, title in REQUIRED_SECTIONS.items()]
+    """The narrative parts the locality profile names, to be written or renamed."""
+    parts = current_app.config["PROFILE"].summary.sections
+    return [{"key": key, "title": part.title, "text": ""} for key, part in parts]
 
 
 @bp.route("/summary", methods=["GET", "POST"])

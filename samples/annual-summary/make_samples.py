@@ -4,9 +4,10 @@
 
 Writes 台账-2024.xlsx (68 items: 建议 and 提案, 主办 and 会办, all classes, some late, some
 not yet replied, some forms not returned), 台账模板.xlsx (the empty template with drop-down
-lists and three example rows), sections/2024.json, the cases jianshe-2024.json and
-minzheng-2024.json (a small ledger with English keys, as an OA system sends it), and the
-invalid cases under invalid/ with their expected codes.
+lists and three example rows), sections/2024.json, the cases jianshe-2024.json,
+minzheng-2024.json (a small ledger with English keys, as an OA system sends it) and
+minzheng-2024-own-outline.json (its parts renamed, none keyed), and the invalid cases under
+invalid/ with their expected codes.
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ def main() -> None:
     }
     (HERE / "jianshe-2024.json").write_text(json.dumps(case, ensure_ascii=False, indent=1) + "\n", "utf-8")
     write_case(HERE / "minzheng-2024.json", small_case())
+    write_case(HERE / "minzheng-2024-own-outline.json", own_outline_case())
     write_invalid(case)
     print(f"wrote {len(rows)} rows")
 
@@ -216,6 +218,21 @@ def small_case() -> dict:
             "ledger": ledger, "sections": sections}
 
 
+def own_outline_case() -> dict:
+    """The same bureau outlining its summary its own way: every part renamed, none keyed."""
+    small = small_case()
+    texts = [s["text"] for s in small["sections"]]
+    sections = [
+        {"title": "规范办理程序", "text": texts[0]},
+        {"title": "加强协商沟通", "text": texts[1]},
+        {"title": "取得的成效", "text": texts[2]},
+        {"title": "创新举措", "text": "试行“代表委员联络员”制度，每件提案明确一名联络员全程跟进。"},
+        {"title": "问题与不足", "text": texts[3]},
+        {"title": "2025年工作打算", "text": texts[4]},
+    ]
+    return {**small, "sections": sections}
+
+
 def write_invalid(base: dict) -> None:
     folder = HERE / "invalid"
     folder.mkdir(exist_ok=True)
@@ -225,7 +242,16 @@ def write_invalid(base: dict) -> None:
     def add(name: str, codes: list[str], case: dict) -> None:
         cases[name] = (case, sorted(codes))
 
-    add("section-missing.json", ["section.missing"], {**small, "sections": small["sections"][:-1]})
+    without_results = [s for s in small["sections"] if s.get("key") != "results"]
+    add("section-missing.json", ["section.missing"], {**small, "sections": without_results})
+    # A seed-like outline: renamed parts without keys, no 存在的问题 or 下一步打算 (warnings only).
+    outline = [
+        {"title": "办理程序", "text": small["sections"][0]["text"]},
+        {"title": "协商程序", "text": small["sections"][1]["text"]},
+        {"title": "办理成效", "text": small["sections"][2]["text"]},
+        {"title": "创新举措", "text": "试行“代表委员联络员”制度，每件提案明确一名联络员全程跟进。"},
+    ]
+    add("outline-without-problems-and-plans.json", ["section.recommended_missing"] * 2, {**small, "sections": outline})
     add("section-empty.json", ["section.empty"],
         {**small, "sections": [*small["sections"][:-1], {**small["sections"][-1], "text": "  "}]})
     bad_date = json.loads(json.dumps(small))

@@ -12,6 +12,7 @@ ledger's report for the stats faces (:mod:`.report`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr
@@ -30,19 +31,18 @@ from .narrative import basic_facts, contradictions, document_title, figures_tabl
 from .report import class_findings
 
 SectionKey = Literal["practices", "results", "problems", "plans"]
-REQUIRED_SECTIONS: dict[str, str] = {
-    "practices": "主要做法",
-    "results": "办理成效",
-    "problems": "存在的问题",
-    "plans": "下一步打算",
-}
+# Numbering and punctuation around a section title, ignored when recognising it: 二、 （二） 2. “” ……
+_TITLE_NOISE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]|[\s\W_]")
 
 
 class Section(Strict):
     model_config = ConfigDict(title="正文部分")
 
     key: SectionKey | None = Field(
-        None, title="必备部分", description="practices 主要做法 / results 办理成效 / problems 存在的问题 / plans 下一步打算；自加部分留空"
+        None,
+        title="对应部分",
+        description="practices 主要做法 / results 办理成效 / problems 存在的问题 / plans 下一步打算；"
+        "标题已能看出的或自加部分可留空",
     )
     title: Text = Field(title="标题", description="可改名，如“办理程序”")
     text: str = Field("", max_length=50000, title="内容", description="换行分段；以“（一）”开头的行作为二级标题")
@@ -114,7 +114,7 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
         findings = list(case._ledger.findings)
         findings += class_findings(case._ledger, profile)
         findings += self._check_year(case)
-        findings += self._check_sections(case)
+        findings += self._check_sections(case, profile)
         if not has_errors(findings):
             findings += list(contradictions(case, case.figures(profile)))
         return findings
@@ -129,14 +129,30 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
             f"ledger：有{count}件的交办日期不在{case.year}年（{'、'.join(map(str, other))}年），请核对年度",
         )]
 
-    def _check_sections(self, case: AnnualSummaryCase) -> list[Finding]:
+    def _check_sections(self, case: AnnualSummaryCase, profile: Profile) -> list[Finding]:
+        """The profile's required parts are present (an error), its recommended ones too (a warning); none is empty.
+
+        A part is present when a section carries its key, or when a section's title names it or one of
+        its synonyms (办理程序 counts as 主要做法): offices rename and combine parts freely.
+        """
+        parts = profile.summary.sections
+        present = {key for section in case.sections for key in parts_named(section, profile)}
         findings = []
-        keys = {s.key for s in case.sections}
-        for key, title in REQUIRED_SECTIONS.items():
-            if key not in keys:
+        for key, part in parts:
+            if key in present or part.requirement == "optional":
+                continue
+            others = [s for s in part.synonyms if s != part.title][:4]
+            known = "、".join(f"“{s}”" for s in others)
+            if part.requirement == "required":
                 findings.append(error(
                     "section.missing", "sections",
-                    f"sections：缺少必备部分“{title}”（key 为 {key}），可改名但不能省略",
+                    f"sections：缺少必备部分“{part.title}”（key 为 {key}），可改名但不能省略；"
+                    f"标题写作{known}等也可识别",
+                ))
+            else:
+                findings.append(warning(
+                    "section.recommended_missing", "sections",
+                    f"sections：没有“{part.title}”部分（key 为 {key}），一般应当写明；标题写作{known}等也可识别",
                 ))
         for i, section in enumerate(case.sections):
             if not section.text.strip():
@@ -169,6 +185,13 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
         return DocumentProperties(
             title=document_title(case), author=case.unit, subject=f"{case.year}年度建议提案办理工作总结", keywords="年度总结 建议 提案"
         )
+
+
+def parts_named(section: Section, profile: Profile) -> set[str]:
+    """The profile's parts a section stands for: its key, and every part its title names by a synonym."""
+    title = _TITLE_NOISE.sub("", section.title)
+    named = {key for key, part in profile.summary.sections if any(s in title for s in (part.title, *part.synonyms))}
+    return named | {section.key} if section.key else named
 
 
 KIND = AnnualSummary()
