@@ -1,16 +1,16 @@
-"""/api/v1: kinds, documents, validation; /openapi.json; /healthz."""
+"""/api/v1: kinds, documents, validation; /openapi.json."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
 from ..kinds import DocumentKind, all_kinds, get_kind
 from ..pdf import PDF_MEDIA_TYPE
+from .disposition import content_disposition
 from .openapi import openapi_document
 from .problems import ApiProblem
 
@@ -51,18 +51,6 @@ def parse_json(raw: bytes) -> Any:
         raise ApiProblem(400, "malformed_json", "JSON 无法解析", "JSON 嵌套过深") from exc
     except ValueError as exc:  # e.g. an integer literal longer than Python converts (4300 digits)
         raise ApiProblem(400, "malformed_json", "JSON 无法解析", f"JSON 中有无法处理的数值：{str(exc)[:100]}") from exc
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """attachment with an ASCII fallback name and the Chinese name in RFC 6266 ``filename*``."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-@bp.get("/healthz")
-def healthz() -> Response:
-    converter = current_app.config["CONVERTER"]
-    pdf = converter.status() if hasattr(converter, "status") else {"started": True}
-    return jsonify({"status": "ok", "kinds": [k.name for k in all_kinds()], "pdf": pdf})
 
 
 @bp.get("/openapi.json")
