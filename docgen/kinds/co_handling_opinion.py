@@ -51,7 +51,7 @@ class OpinionPoint(Strict):
 
     topic: Text = Field(title="会办事项", description="本单位职责范围内的一个方面，如“关于加装电梯财政补助”")
     opinion: LongText = Field(title="意见内容", description="本单位对该事项的意见和已做工作，可分段（换行分段）")
-    measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="本单位承诺的措施，每项须有完成时限")
+    measures: list[Measure] = Field(default_factory=list, max_length=20, title="承诺措施", description="本单位承诺的措施，每项须有完成时限")
 
 
 class CoHandlingOpinionCase(ItemCase):
@@ -65,12 +65,12 @@ class CoHandlingOpinionCase(ItemCase):
     document_number: Text | None = Field(None, title="发文字号", examples=["江财函〔2024〕46号"])
     signer: Text | None = Field(None, title="签发人")
     work_done: LongText = Field(title="工作开展情况", description="本单位已做的工作，可分段（换行分段）")
-    points: list[OpinionPoint] = Field(min_length=1, title="会办意见", description="逐项写明本单位的意见和承诺")
+    points: list[OpinionPoint] = Field(min_length=1, max_length=50, title="会办意见", description="逐项写明本单位的意见和承诺")
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     issued_on: Date = Field(title="成文日期", description="会办意见的日期")
     letterhead: bool | None = Field(None, title="打印红头", description="使用预印公函纸时关闭；不填按配置")
-    copies: list[Text] | None = Field(None, title="抄送", description="不填则不抄送")
+    copies: list[Text] | None = Field(None, max_length=20, title="抄送", description="不填则不抄送")
 
 
 class CoHandlingOpinion(DocumentKind[CoHandlingOpinionCase]):
