@@ -430,8 +430,13 @@ def serve(ctx: click.Context, **flags: Any) -> None:
         server.close()  # no new connections, and the port is free at once
         click.echo("docgen 服务正在停止：等待进行中的请求", err=True)
         admission = app.extensions[EXTENSION]
+
+        def busy() -> bool:  # requests at work or queued, or answers not yet sent
+            return bool(admission.active or admission.waiting or any(
+                getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in channels.values()))
+
         until = time.monotonic() + settings.shutdown_grace
-        while (admission.active or admission.waiting) and time.monotonic() < until:
+        while busy() and time.monotonic() < until:
             server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
     finally:
         pool.stop()

@@ -44,6 +44,7 @@ WORKER_SCRIPT = Path(__file__).resolve().with_name("uno_worker.py")
 PDF_FILTER = "writer_pdf_Export"
 WORK_DIR_PREFIX = "docgen-lo-"
 PIPES_FILE = "pipes"
+OFFICE_SETTLE_SECONDS = 0.3  # after a fault, how long LibreOffice must live on to be judged alive
 STOPPING = "PDF 转换服务正在停止，请稍后重试"
 INSTALL_HINT = "请安装 LibreOffice 及其 Python 桥接：apt-get install libreoffice-writer-nogui python3-uno（或运行 scripts/setup.sh）"
 
@@ -123,7 +124,7 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def _process_group(group: int) -> list[int]:
+def process_group(group: int) -> list[int]:
     """The living processes of a process group (from /proc)."""
     members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -250,7 +251,16 @@ class Worker:
         if not self.alive():
             return False
         assert self.process is not None
-        return any(pid != self.process.pid for pid in _process_group(self.process.pid))
+        return any(pid != self.process.pid for pid in process_group(self.process.pid))
+
+    def office_survives(self, seconds: float) -> bool:
+        """Whether LibreOffice still runs ``seconds`` from now (a killed one takes a moment to go)."""
+        until = time.monotonic() + seconds
+        while self.office_alive():
+            if time.monotonic() >= until:
+                return True
+            time.sleep(0.05)
+        return False
 
     def ping(self, timeout: float = 5) -> bool:
         if not self.alive():
@@ -275,7 +285,7 @@ class Worker:
         home directory, so that whoever removes the directory removes them too."""
         assert self.process is not None
         inodes = set()
-        for pid in _process_group(self.process.pid):
+        for pid in process_group(self.process.pid):
             for fd in Path(f"/proc/{pid}/fd").glob("*"):
                 try:
                     target = os.readlink(fd)
@@ -507,7 +517,7 @@ class ConverterPool:
                 # unoserver answers its own conversion timeout, and a LibreOffice that died under
                 # it, as a Fault; only a Fault from a living LibreOffice is the document's fault.
                 hung = "TimeoutError" in exc.faultString
-                if not hung and worker.office_alive():
+                if not hung and worker.office_survives(OFFICE_SETTLE_SECONDS):
                     self._release(worker)
                     raise ConversionFailed(f"LibreOffice 无法转换该文档：{exc.faultString[-200:]}") from exc
                 cause: BaseException = exc

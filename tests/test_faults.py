@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, libreoffice_workers_of
+from docgen.converter import process_group
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 LETTER = (SAMPLES / "reply-letter" / "b-suggestion-elevators.json").read_bytes()
@@ -102,19 +103,6 @@ def server_factory():
         server.kill()
 
 
-def group_members(leader: int) -> list[int]:
-    """The living (not zombie) processes of a process group."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[2] == str(leader) and fields[0] != "Z":
-            members.append(int(stat.parent.name))
-    return members
-
-
 def leftovers(server_pid: int) -> list[str]:
     """What a server with this pid could have left behind: its workers' directories in /tmp."""
     return [p.name for p in Path("/tmp").glob(f"docgen-lo-{server_pid}-*")]
@@ -156,11 +144,12 @@ def assert_every_request_answered_in_time(results: list[tuple[int, float]]) -> N
 def test_office_killed_mid_conversion_under_four_clients_every_request_is_answered(server_factory):
     server = fault_server(server_factory)
     victim = server.workers()[0]
-    pipes = (Path(f"/proc/{victim}/environ").read_bytes().split(b"HOME=")[1].split(b"\0")[0]).decode()
+    home = home_of(victim)
+    pipes = _noted_pipes(victim)
 
     def kill_office_soon() -> None:
         time.sleep(2)
-        for pid in group_members(victim):
+        for pid in process_group(victim):
             if pid != victim:  # LibreOffice, not its unoserver: the crash the pool must notice
                 os.kill(pid, signal.SIGKILL)
 
@@ -172,7 +161,8 @@ def test_office_killed_mid_conversion_under_four_clients_every_request_is_answer
     assert sum(1 for status, _ in results if status == 200) >= len(results) - 1
     health = server.wait_for_workers(2)
     assert victim not in server.workers() and health["pdf"]["replaced"] >= 1
-    assert not Path(pipes).exists()  # the dead worker's profile and TMPDIR are gone
+    assert not home.exists()  # the dead worker's profile and TMPDIR are gone, and its pipe
+    assert pipes and not any(Path(p).exists() for p in pipes)
     assert server.terminate() < 15
 
 
@@ -191,7 +181,7 @@ def test_worker_stopped_past_the_timeout_under_four_clients_is_retried_or_504(se
     assert any(status == 200 for status, _ in results)
     server.wait_for_workers(2)
     assert victim not in server.workers()  # the hung worker never serves again
-    assert group_members(victim) == []
+    assert process_group(victim) == []
     assert server.terminate() < 15
 
 
@@ -214,7 +204,7 @@ def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_
     assert elapsed < 3 + SLACK
     assert server.process.returncode == 0
     time.sleep(0.5)
-    assert server.workers() == [] and all(group_members(w) == [] for w in workers)
+    assert server.workers() == [] and all(process_group(w) == [] for w in workers)
     assert leftovers(server.process.pid) == []
     assert not any(Path(p).exists() for p in pipes)
     with socket.socket() as s:  # nothing listens any more: a restart can bind, as waitress does
@@ -224,9 +214,14 @@ def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_
     assert "启动" in server.process.stderr.read()
 
 
+def home_of(worker: int) -> Path:
+    """A worker's directory (its HOME), holding its profile, TMPDIR and the list of its pipes."""
+    environ = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+    return Path(next(v for v in environ if v.startswith(b"HOME="))[5:].decode())
+
+
 def _noted_pipes(worker: int) -> list[str]:
-    home = Path(Path(f"/proc/{worker}/environ").read_bytes().split(b"HOME=")[1].split(b"\0")[0].decode())
-    return (home / "pipes").read_text().split()
+    return (home_of(worker) / "pipes").read_text().split()
 
 
 def test_healthz_answers_in_milliseconds_while_the_queue_overflows_with_503(server_factory):

@@ -256,3 +256,23 @@ def test_summary_page_answers_a_tampered_form_without_500(client, form):
     response = client.post("/summary", data=form)
     assert response.status_code in (200, 422)
     assert "服务内部错误" not in response.get_data(as_text=True)
+
+
+def test_workers_of_a_killed_docgen_remove_their_directories_by_themselves(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    code = ("from docgen.converter import ConverterPool, PoolSettings; import time, pathlib, sys; "
+            f"pool = ConverterPool(PoolSettings(workers=1, work_dir=pathlib.Path({str(tmp_path)!r}))); pool.start(); "
+            "print(open(next(pathlib.Path(sys.argv[1]).glob('*/pipes'))).read(), flush=True); time.sleep(120)")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    pipes = parent.stdout.readline().split()
+    assert pipes and list(tmp_path.iterdir())
+    os.kill(parent.pid, signal.SIGKILL)  # no chance to clean up
+    parent.wait()
+    until = time.monotonic() + 15
+    while list(tmp_path.iterdir()) and time.monotonic() < until:
+        time.sleep(0.3)
+    assert list(tmp_path.iterdir()) == []
+    assert not any(Path(p).exists() for p in pipes)
