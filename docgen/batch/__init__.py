@@ -12,11 +12,11 @@ from .cases import LoadedCases, TableRow, cases_from_json, load_cases, read_tabl
 from .errors import MAX_CASES, BatchBadValues, BatchEmpty, BatchInputError, BatchInvalid, BatchTooLarge, BatchUnreadable
 from .output import REPORT_NAME, ZIP_MEDIA_TYPE
 from .report import case_name, flat_findings, report_header
-from .run import BatchResult, Output, Progress, run_batch
+from .run import BatchPlan, BatchResult, Output, Progress, assemble, check_cases, render_documents, run_batch
 
 __all__ = [
     "MAX_CASES", "REPORT_NAME", "ZIP_MEDIA_TYPE",
     "BatchBadValues", "BatchEmpty", "BatchInputError", "BatchInvalid", "BatchResult", "BatchTooLarge",
-    "BatchUnreadable", "LoadedCases", "Output", "Progress", "TableRow",
-    "case_name", "cases_from_json", "flat_findings", "load_cases", "read_table", "report_header", "run_batch",
+    "BatchPlan", "BatchUnreadable", "LoadedCases", "Output", "Progress", "TableRow",
+    "assemble", "case_name", "cases_from_json", "check_cases", "flat_findings", "load_cases", "read_table", "render_documents", "report_header", "run_batch",
 ]

@@ -70,11 +70,57 @@ def run_batch(
     known, else null), ``origin`` (when given), ``ok``, ``filename`` (the zip entry, or null),
     ``pages`` (``[first, last]`` in the merged PDF, 1-based, or null) and ``findings``.
     """
-    found = get_kind(kind)
     if output not in ("zip", "pdf"):
         raise ValueError(f"output must be 'zip' or 'pdf', not {output!r}")
-    if document_format not in ("docx", "pdf"):
-        raise ValueError(f"document_format must be 'docx' or 'pdf', not {document_format!r}")
+    plan = check_cases(kind, cases, strict=strict, profile=profile, origins=origins)
+    fmt = plan.document_format(output, document_format)
+    if fmt == "pdf" and converter is None:
+        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
+    total = len(plan.valid)
+    if progress:
+        progress(0, total)
+    documents: dict[int, service.RenderedDocument] = {}
+
+    def keep(index: int, document: service.RenderedDocument) -> None:
+        documents[index] = document
+        if progress:
+            progress(len(documents), total)
+
+    render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
+    return assemble(plan, output, documents)
+
+
+@dataclass
+class BatchPlan:
+    """A batch after its checks: the report (one entry per case) and the valid cases, each parsed
+    and checked once, by their position in the input."""
+
+    kind: str
+    report: list[dict[str, Any]]
+    checked: dict[int, service.CheckResult]
+
+    @property
+    def valid(self) -> list[int]:
+        return list(self.checked)
+
+    @staticmethod
+    def document_format(output: Output, document_format: str) -> service.Format:
+        """The format of each document: PDF for a merged PDF, else ``document_format``."""
+        if document_format not in ("docx", "pdf"):
+            raise ValueError(f"document_format must be 'docx' or 'pdf', not {document_format!r}")
+        return "pdf" if output == "pdf" else document_format  # type: ignore[return-value]
+
+
+def check_cases(
+    kind: str,
+    cases: list[Any],
+    *,
+    strict: bool = False,
+    profile: Profile | None = None,
+    origins: list[str | None] | None = None,
+) -> BatchPlan:
+    """Check every case once; raise as :func:`run_batch` describes when nothing may be rendered."""
+    get_kind(kind)
     if not isinstance(cases, list):
         raise TypeError("cases must be a list")
     if len(cases) > MAX_CASES:
@@ -82,12 +128,8 @@ def run_batch(
     if not cases:
         raise BatchEmpty()
     profile = profile or load_profile()
-    fmt: service.Format = "pdf" if output == "pdf" else document_format
-    if fmt == "pdf" and converter is None:
-        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
-
     report: list[dict[str, Any]] = []
-    checked: dict[int, service.CheckResult] = {}  # the valid cases, each parsed and checked once
+    checked: dict[int, service.CheckResult] = {}
     for index, data in enumerate(cases):
         result = service.check(kind, data, profile)
         entry: dict[str, Any] = {"index": index, "item": _item_of(result.case, data)}
@@ -97,34 +139,43 @@ def run_batch(
         report.append(entry)
         if result.ok:
             checked[index] = result
-    valid = list(checked)
-    if not valid or (strict and len(valid) < len(report)):
+    if not checked or (strict and len(checked) < len(report)):
         raise BatchInvalid(kind, report, strict=strict)
+    return BatchPlan(kind, report, checked)
 
-    total = len(valid)
-    if progress:
-        progress(0, total)
 
+def render_documents(
+    plan: BatchPlan,
+    indices: list[int],
+    fmt: service.Format,
+    *,
+    converter: service.Converter | None = None,
+    draft: bool = False,
+    on_document: Callable[[int, service.RenderedDocument], None],
+) -> None:
+    """Render the valid cases at ``indices``, calling ``on_document(index, document)`` in the
+    calling thread as each one is ready (not necessarily in order). An exception raised by
+    ``on_document`` stops the rest."""
     def docx(index: int) -> service.RenderedDocument:
-        return service.render_checked(checked[index])
-
-    def advance(done: int) -> None:
-        if progress:
-            progress(done, total)
+        return service.render_checked(plan.checked[index])
 
     if fmt == "docx":
-        documents = {}
-        for index in valid:
-            documents[index] = docx(index)
-            advance(len(documents))
-    else:
-        if draft:
-            service.draft_watermark(converter)  # converted once, before the threads race for it
-        documents = _convert_all(
-            docx, lambda index: found.properties(checked[index].case), valid, converter, draft, advance  # type: ignore[arg-type]
-        )
+        for index in indices:
+            on_document(index, docx(index))
+        return
+    if converter is None:
+        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
+    if draft:
+        service.draft_watermark(converter)  # converted once, before the threads race for it
+    found = get_kind(plan.kind)
+    _convert_all(docx, lambda index: found.properties(plan.checked[index].case), indices, converter, draft, on_document)
 
-    invalid = len(report) - total
+
+def assemble(plan: BatchPlan, output: Output, documents: dict[int, service.RenderedDocument]) -> BatchResult:
+    """The batch's one file from its documents (every valid case's), and the report's file names
+    or pages filled in."""
+    found = get_kind(plan.kind)
+    report = plan.report
     if output == "zip":
         content = zipped(found.name, report, documents)
         media_type, extension = ZIP_MEDIA_TYPE, "zip"
@@ -134,11 +185,11 @@ def run_batch(
     return BatchResult(
         content=content,
         media_type=media_type,
-        filename=f"{found.title}-批量-{total}件.{extension}",
+        filename=f"{found.title}-批量-{len(documents)}件.{extension}",
         report=report,
         total=len(report),
-        rendered=total,
-        invalid=invalid,
+        rendered=len(documents),
+        invalid=len(report) - len(documents),
     )
 
 
@@ -164,12 +215,11 @@ def _convert_all(
     indices: list[int],
     converter: service.Converter,
     draft: bool,
-    advance: Callable[[int], None],
-) -> dict[int, service.RenderedDocument]:
+    on_document: Callable[[int, service.RenderedDocument], None],
+) -> None:
     """Render each .docx in this thread (templates and charts are not shared across threads) and
     convert them to PDF on up to the pool's number of threads, since conversion waits on
-    LibreOffice. ``advance(done)`` runs in this thread; the first error cancels the rest."""
-    documents: dict[int, service.RenderedDocument] = {}
+    LibreOffice. ``on_document`` runs in this thread; the first error cancels the rest."""
     with ThreadPoolExecutor(_concurrency(converter), thread_name_prefix="docgen-batch") as executor:
         pending: dict[Future[bytes], tuple[int, service.RenderedDocument]] = {}
 
@@ -178,10 +228,9 @@ def _convert_all(
             for future in finished:
                 index, source = pending.pop(future)
                 stem = source.filename.rpartition(".")[0]
-                documents[index] = service.RenderedDocument(
+                on_document(index, service.RenderedDocument(
                     future.result(), f"{stem}.pdf", pdf.PDF_MEDIA_TYPE, source.findings
-                )
-                advance(len(documents))
+                ))
 
         try:
             for index in indices:
@@ -195,4 +244,3 @@ def _convert_all(
             for future in pending:
                 future.cancel()
             raise
-    return documents
