@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,19 @@ def open_docx(data: bytes) -> docx.document.Document:
 def reply_letters() -> dict[str, bytes]:
     """Every valid reply-letter sample rendered once, by file stem."""
     return {p.stem: render_sample("reply-letter", p) for p in valid_samples("reply-letter")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def job_data_dir(tmp_path_factory) -> Path:
+    """Batch jobs of the test session's apps and servers go to a temporary store, not the user's."""
+    folder = tmp_path_factory.mktemp("docgen-data")
+    previous = os.environ.get("DOCGEN_DATA_DIR")
+    os.environ["DOCGEN_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("DOCGEN_DATA_DIR", None)
+    else:
+        os.environ["DOCGEN_DATA_DIR"] = previous
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from docgen.kinds.reply_letter_table import COLUMNS as REPLY_LETTER_COLUMNS, mea
 from docgen.converter import ConversionFailed
 from docgen.kinds import annual_summary, get_kind
 from docgen.web import create_app
-from docgen.web.batch import BatchJobs
+from docgen.settings import load_settings
 
 KIND = "reply-letter"
 BATCH = SAMPLES / "batch"
@@ -484,19 +484,18 @@ def test_job_input_errors_are_answered_at_once(client):
     assert_problem(client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": [{}] * 501}), 413, "batch_too_large")
 
 
-def test_jobs_live_on_the_app_and_only_the_newest_finished_are_kept():
-    app = create_app({"TESTING": True, "BATCH_KEPT_JOBS": 2})
-    jobs = app.extensions["docgen.batch"]
-    assert isinstance(jobs, BatchJobs) and create_app({"TESTING": True}).extensions["docgen.batch"] is not jobs
-    result = batch.run_batch(KIND, sample_cases()[:1], output="zip")
+def test_jobs_live_in_the_store_and_only_the_newest_finished_are_kept(tmp_path):
+    settings = load_settings(data_dir=tmp_path, job_keep=2)
+    client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
     ids = []
     for _ in range(3):
-        job = jobs.submit(KIND, "zip", 1, lambda progress: result)
-        ids.append(job.id)
-        deadline = time.monotonic() + 10
-        while jobs.get(job.id).state != "done" and time.monotonic() < deadline:
-            time.sleep(0.01)
-    assert jobs.get(ids[0]) is None and jobs.get(ids[1]) is not None and jobs.get(ids[2]) is not None
+        job = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": sample_cases()[:1]}).get_json()
+        wait_for(client, job["status_url"])
+        ids.append(job["id"])
+    time.sleep(0.5)  # pruning follows the job's end
+    assert client.get(f"/api/v1/batch/jobs/{ids[0]}").status_code == 404
+    assert all(client.get(f"/api/v1/batch/jobs/{i}").get_json()["state"] == "done" for i in ids[1:])
+    assert not (tmp_path / "jobs" / ids[0]).exists() and (tmp_path / "jobs" / ids[2] / "result").is_file()
 
 
 # --- the command line --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -44,7 +45,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [str(DOCGEN), "serve", "--port", str(self.port), *flags],
-            env={**os.environ, **(env or {})}, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "DOCGEN_DATA_DIR": tempfile.mkdtemp(prefix="docgen-data-"), **(env or {})},
+            stderr=subprocess.PIPE, text=True,
         )
 
     def get(self, path: str, timeout: float = 5) -> tuple[int, dict, dict]:

@@ -8,21 +8,17 @@ Input, the same for both (see :func:`_batch_request`):
   file field ``cases`` (.xlsx / .csv for the reply letter, .json for any kind).
 
 ``POST /api/v1/batch`` answers with the file. ``POST /api/v1/batch/jobs`` answers 202 with the
-job's URLs; ``GET …/jobs/<id>`` reports state and progress, ``GET …/jobs/<id>/result`` gives
-the file. Jobs run on a small pool of daemon threads kept in ``app.extensions["docgen.batch"]``;
-results are kept in memory, and the oldest finished jobs are dropped past a count and a size.
+job's URLs (and ``callback_secret`` when a ``callback_url`` was given); ``GET …/jobs/<id>``
+reports state and progress, ``GET …/jobs/<id>/result`` gives the file, ``DELETE …/jobs/<id>``
+cancels an unfinished job or removes a finished one. Jobs live in the store of
+:mod:`docgen.jobs` (records and files under the ``data_dir`` setting), kept with its runner in
+``app.extensions["docgen.batch"]``.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
-import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
@@ -33,16 +29,17 @@ from ..findings import Finding, Severity
 from ..kinds import get_kind
 from ..pdf import PDF_MEDIA_TYPE
 from ..intake.cells import is_blank, yes_no
+from ..jobs import Job, JobRunner, JobSpec, JobStore, RunnerSettings, callback, run_job
+from ..settings import Settings
 from .api import content_disposition, parse_json
 from .problems import ApiProblem, from_docgen_error, problem_body, problem_response
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("batch", __name__)
 EXTENSION = "docgen.batch"
 REPORT_HEADER_LIMIT = 6000  # characters of the percent-encoded X-Docgen-Report header
 
 _FIELDS = {"kind", "cases", "output", "document_format", "strict", "draft"}
+_JOB_FIELDS = _FIELDS | {"callback_url"}
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -57,6 +54,7 @@ class BatchRequest:
     strict: bool
     draft: bool
     origins: list[str | None] | None = None
+    callback_url: str | None = None
 
     def run(self, app: Flask, progress: batch.Progress | None = None) -> batch.BatchResult:
         return batch.run_batch(
@@ -96,8 +94,10 @@ def _boolean(value: Any, name: str) -> bool:
     return answer
 
 
-def _batch_request() -> BatchRequest:
-    """The batch from the request: JSON, or multipart with the cases as an uploaded file."""
+def _batch_request(job: bool = False) -> BatchRequest:
+    """The batch from the request: JSON, or multipart with the cases as an uploaded file. A
+    ``job`` may also name a completion callback URL."""
+    allowed = _JOB_FIELDS if job else _FIELDS
     origins: list[str | None] | None = None
     if request.mimetype == "multipart/form-data":
         fields: dict[str, Any] = dict(request.form.items())
@@ -120,9 +120,9 @@ def _batch_request() -> BatchRequest:
         body = parse_json(request.get_data(cache=True))
         if not isinstance(body, dict):
             raise _bad_request("请求体应为 JSON 对象：{\"kind\": …, \"cases\": […], \"output\": \"zip\" 或 \"pdf\"}")
-        unknown = sorted(set(body) - _FIELDS)
+        unknown = sorted(set(body) - allowed)
         if unknown:
-            raise _bad_request(f"不认识的字段：{'、'.join(map(str, unknown))}；可用字段：{'、'.join(sorted(_FIELDS))}")
+            raise _bad_request(f"不认识的字段：{'、'.join(map(str, unknown))}；可用字段：{'、'.join(sorted(allowed))}")
         fields = body
         kind = body.get("kind")
         if not isinstance(kind, str) or not kind:
@@ -146,7 +146,17 @@ def _batch_request() -> BatchRequest:
         strict=_boolean(fields.get("strict"), "strict"),
         draft=_boolean(fields.get("draft"), "draft"),
         origins=origins,
+        callback_url=_callback_url(fields.get("callback_url")) if job else None,
     )
+
+
+def _callback_url(url: Any) -> str | None:
+    if url is None or url == "":
+        return None
+    problem = callback.url_problem(url)
+    if problem:
+        raise _bad_request(f"完成回调地址（callback_url）{problem}")
+    return url.strip()
 
 
 # --- problems ---------------------------------------------------------------------------------
@@ -194,102 +204,13 @@ def render_batch() -> Response:
 
 
 @dataclass
-class Job:
-    id: str
-    kind: str
-    output: str
-    total: int
-    state: str = "queued"  # queued | running | done | failed
-    done: int = 0
-    result: batch.BatchResult | None = None
-    error: dict[str, Any] | None = None
-    created: float = field(default_factory=time.time)
-    finished: float | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.result.content) if self.result is not None else 0
-
-
 class BatchJobs:
-    """Batch jobs of one app: a queue served by ``threads`` daemon threads (started on first
-    use), at most ``keep`` jobs and ``keep_bytes`` of results kept (oldest finished dropped)."""
+    """The app's jobs: the store on disk (shared with every process using the same ``data_dir``)
+    and the runner that does their work in this process."""
 
-    def __init__(self, threads: int = 2, keep: int = 32, keep_bytes: int = 512 * 1024 * 1024):
-        self.threads, self.keep, self.keep_bytes = max(1, threads), max(1, keep), keep_bytes
-        self._lock = threading.Lock()
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._queue: queue.Queue[tuple[Job, Callable[[batch.Progress], batch.BatchResult]]] = queue.Queue()
-        self._workers: list[threading.Thread] = []
-
-    def submit(self, kind: str, output: str, total: int, work: Callable[[batch.Progress], batch.BatchResult]) -> Job:
-        job = Job(uuid.uuid4().hex, kind, output, total)
-        with self._lock:
-            self._evict(room_for=1)
-            if len(self._jobs) >= self.keep:
-                raise ApiProblem(
-                    503, "batch_busy", "批量任务过多",
-                    f"正在排队或运行的批量任务已达 {self.keep} 个，请稍后再提交",
-                )
-            self._jobs[job.id] = job
-            while len(self._workers) < self.threads:
-                worker = threading.Thread(target=self._serve, name=f"docgen-batch-job-{len(self._workers) + 1}", daemon=True)
-                worker.start()
-                self._workers.append(worker)
-        self._queue.put((job, work))
-        return job
-
-    def get(self, job_id: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(job_id)
-
-    def snapshot(self, job: Job) -> dict[str, Any]:
-        with self._lock:
-            out: dict[str, Any] = {
-                "id": job.id, "kind": job.kind, "output": job.output,
-                "state": job.state, "done": job.done, "total": job.total,
-            }
-            if job.result is not None:
-                r = job.result
-                out.update(report=r.report, counts={"total": r.total, "rendered": r.rendered, "invalid": r.invalid},
-                           filename=r.filename)
-            if job.error is not None:
-                out["error"] = job.error
-            return out
-
-    def _evict(self, room_for: int = 0) -> None:
-        """Drop the oldest finished jobs past the count (keeping room) and past the byte budget."""
-        finished = [j for j in self._jobs.values() if j.state in ("done", "failed")]
-        while finished and len(self._jobs) + room_for > self.keep:
-            self._jobs.pop(finished.pop(0).id, None)
-        while len(finished) > 1 and sum(j.size for j in self._jobs.values()) > self.keep_bytes:
-            self._jobs.pop(finished.pop(0).id, None)
-
-    def _serve(self) -> None:
-        while True:
-            job, work = self._queue.get()
-            with self._lock:
-                if job.id not in self._jobs:
-                    continue
-                job.state = "running"
-
-            def progress(done: int, total: int, job: Job = job) -> None:
-                with self._lock:
-                    job.done, job.total = done, total
-
-            try:
-                result = work(progress)
-            except BaseException as exc:  # noqa: BLE001 — the job records every failure
-                if not isinstance(exc, DocgenError):
-                    log.exception("batch job %s failed", job.id)
-                body = error_body(exc)
-                with self._lock:
-                    job.state, job.error, job.finished = "failed", body, time.time()
-            else:
-                with self._lock:
-                    job.result, job.state, job.finished = result, "done", time.time()
-                    job.done = job.total = result.rendered
-                    self._evict()
+    store: JobStore
+    runner: JobRunner
+    queue_limit: int
 
 
 def jobs_of(app: Flask) -> BatchJobs:
@@ -299,15 +220,24 @@ def jobs_of(app: Flask) -> BatchJobs:
 @bp.record_once
 def _install(state: Any) -> None:
     app = state.app
-    app.extensions.setdefault(EXTENSION, BatchJobs(
-        threads=int(app.config.get("BATCH_JOB_THREADS", 2)),
-        keep=int(app.config.get("BATCH_KEPT_JOBS", 32)),
-        keep_bytes=int(app.config.get("BATCH_KEPT_BYTES", 512 * 1024 * 1024)),
+    settings: Settings = app.config["SETTINGS"]
+    store = JobStore(settings.data_dir)
+
+    def work(job_id: str, carry_on: Callable[[], bool]) -> None:
+        run_job(store, job_id, profile=app.config["PROFILE"], converter=app.config["CONVERTER"],
+                describe=error_body, carry_on=carry_on)
+
+    runner = JobRunner(store, work, RunnerSettings(
+        threads=settings.job_threads, lease=settings.job_lease, keep=settings.job_keep,
+        callback_attempts=settings.callback_attempts, callback_timeout=settings.callback_timeout,
     ))
+    app.extensions.setdefault(EXTENSION, BatchJobs(store, runner, settings.job_queue_limit))
+    if store.unfinished():  # jobs a stopped or killed process left: resume them
+        runner.start()
 
 
 def _job_or_404(job_id: str) -> Job:
-    job = jobs_of(current_app).get(job_id)
+    job = jobs_of(current_app).store.get(job_id)
     if job is None:
         raise ApiProblem(404, "unknown_job", "找不到批量任务", f"没有编号为“{job_id[:64]}”的批量任务（任务结果只保留有限时间）")
     return job
@@ -315,17 +245,41 @@ def _job_or_404(job_id: str) -> Job:
 
 @bp.post("/api/v1/batch/jobs")
 def submit_job() -> tuple[Response, int, dict[str, str]]:
-    wanted = _batch_request()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    job = jobs_of(app).submit(wanted.kind, wanted.output, len(wanted.cases), lambda progress: wanted.run(app, progress))
+    wanted = _batch_request(job=True)
+    jobs = jobs_of(current_app)
+    if jobs.store.count_unfinished() >= jobs.queue_limit:
+        raise ApiProblem(
+            503, "batch_busy", "批量任务过多",
+            f"正在排队或运行的批量任务已达 {jobs.queue_limit} 个，请稍后再提交",
+        )
+    secret = callback.new_secret() if wanted.callback_url else None
+    job = jobs.store.create(
+        JobSpec(wanted.kind, wanted.output, wanted.document_format, wanted.strict, wanted.draft, len(wanted.cases),
+                callback_url=wanted.callback_url, callback_secret=secret),
+        {"cases": wanted.cases, "origins": wanted.origins},
+    )
+    jobs.runner.wake()
     status_url = url_for("batch.job_status", job_id=job.id)
     body = {"id": job.id, "status_url": status_url, "result_url": url_for("batch.job_result", job_id=job.id)}
+    if secret:
+        body["callback_secret"] = secret
     return jsonify(body), 202, {"Location": status_url}
 
 
 @bp.get("/api/v1/batch/jobs/<job_id>")
 def job_status(job_id: str) -> Response:
-    return jsonify(jobs_of(current_app).snapshot(_job_or_404(job_id)))
+    return jsonify(_job_or_404(job_id).status())
+
+
+@bp.delete("/api/v1/batch/jobs/<job_id>")
+def cancel_job(job_id: str) -> Response | tuple[str, int]:
+    """An unfinished job is cancelled (200, its status); a finished one is removed with its file (204)."""
+    job = _job_or_404(job_id)
+    store = jobs_of(current_app).store
+    if store.cancel(job.id):
+        return jsonify(_job_or_404(job.id).status())
+    store.remove(job.id)
+    return "", 204
 
 
 @bp.get("/api/v1/batch/jobs/<job_id>/result")
@@ -337,9 +291,15 @@ def job_result(job_id: str) -> Response:
             409, "job_failed", "批量任务失败",
             f"批量任务未生成文件：{error.get('detail', '')}（{error.get('code', '')}）", _findings(error),
         )
-    if job.state != "done" or job.result is None:
+    if job.state == "cancelled":
+        raise ApiProblem(409, "job_cancelled", "批量任务已取消", "批量任务已取消，没有生成文件")
+    if job.state != "done" or job.report is None or job.filename is None or job.media_type is None:
         raise ApiProblem(409, "job_not_ready", "批量任务尚未完成", f"批量任务{'排队中' if job.state == 'queued' else '进行中'}（{job.done}/{job.total}），请稍后再取")
-    return file_response(job.result, job.kind)
+    result = batch.BatchResult(
+        content=jobs_of(current_app).store.result(job.id), media_type=job.media_type, filename=job.filename,
+        report=job.report, total=len(job.report), rendered=job.done, invalid=len(job.report) - job.done,
+    )
+    return file_response(result, job.kind)
 
 
 def _findings(error: dict[str, Any]) -> list[Finding]:
