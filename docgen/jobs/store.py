@@ -242,10 +242,14 @@ class JobStore:
         return [Job.from_row(row) for row in rows]
 
     def claim(self, job_id: str, claimer: str, lease: float) -> bool:
-        """Take the job for ``claimer`` for ``lease`` seconds, unless another live process holds it."""
+        """Take the job for ``claimer`` for ``lease`` seconds, if it has work left and no other live
+        process holds it."""
         now = time.time()
         with self._connect() as db:
-            row = db.execute("SELECT claimed_by, lease_until FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            row = db.execute(
+                "SELECT claimed_by, lease_until FROM jobs WHERE id = ?"
+                " AND (state IN ('queued', 'running') OR callback_state = 'pending')", (job_id,)
+            ).fetchone()
             if row is None:
                 return False
             holder, until = row["claimed_by"], row["lease_until"]
@@ -286,13 +290,19 @@ class JobStore:
             return {row[0] for row in db.execute("SELECT idx FROM documents WHERE job_id = ?", (job_id,))}
 
     def put_document(self, job_id: str, index: int, filename: str, media_type: str, content: bytes) -> None:
-        """Store one rendered document (progress). Storing the same index again keeps one."""
+        """Store one rendered document (progress). Storing the same index again keeps one; a
+        document of a job no longer unfinished (cancelled meanwhile) is not kept."""
         self._write(self.folder(job_id) / "documents" / str(index), content)
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO documents (job_id, idx, filename, media_type) VALUES (?, ?, ?, ?)",
-                       (job_id, index, filename, media_type))
-            db.execute("UPDATE jobs SET done = (SELECT count(*) FROM documents WHERE job_id = ?) WHERE id = ?",
-                       (job_id, job_id))
+            row = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            wanted = row is not None and row["state"] in UNFINISHED
+            if wanted:
+                db.execute("INSERT OR IGNORE INTO documents (job_id, idx, filename, media_type) VALUES (?, ?, ?, ?)",
+                           (job_id, index, filename, media_type))
+                db.execute("UPDATE jobs SET done = (SELECT count(*) FROM documents WHERE job_id = ?) WHERE id = ?",
+                           (job_id, job_id))
+        if not wanted:
+            shutil.rmtree(self.folder(job_id) / "documents", ignore_errors=True)
 
     def documents(self, job_id: str) -> list[StoredDocument]:
         with self._connect() as db:
@@ -311,8 +321,9 @@ class JobStore:
                 " done = (SELECT count(*) FROM documents WHERE job_id = ?) WHERE id = ? AND state IN ('queued', 'running')",
                 (filename, media_type, json.dumps(report, ensure_ascii=False), time.time(), job_id, job_id),
             ).rowcount
-        if changed:
-            shutil.rmtree(self.folder(job_id) / "documents", ignore_errors=True)
+        shutil.rmtree(self.folder(job_id) / "documents", ignore_errors=True)
+        if not changed:
+            (self.folder(job_id) / "result").unlink(missing_ok=True)
         return changed == 1
 
     def fail(self, job_id: str, error: dict[str, Any]) -> None:
