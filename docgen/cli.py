@@ -391,6 +391,7 @@ def serve(ctx: click.Context, **flags: Any) -> None:
 
     from .web import create_app
     from .web.admission import EXTENSION
+    from .web.batch import jobs_of
 
     settings = _settings(ctx, **flags)
     pool = ConverterPool(settings.pool_settings())
@@ -412,6 +413,7 @@ def serve(ctx: click.Context, **flags: Any) -> None:
 
     # The port answers at once (/healthz, Word documents) while LibreOffice boots.
     threading.Thread(target=start_pool, name="docgen-pool-start", daemon=True).start()
+    jobs_of(app).runner.start()  # resumes unfinished jobs; takes up those other processes leave
     stopping = False
 
     def stop(*_: Any) -> None:
@@ -436,13 +438,15 @@ def serve(ctx: click.Context, **flags: Any) -> None:
         while busy() and time.monotonic() < until:
             server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
     finally:
+        jobs_of(app).runner.stop()  # unfinished jobs stay in the store, free for the next start
         pool.stop()
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         for channel in list(channels.values()):
             channel.close()
     click.echo("docgen 服务已停止", err=True)
     # Batch jobs still running would make the interpreter wait for their thread pools at exit,
-    # document by document; everything of ours is cleaned up, so end here, within the grace.
+    # document by document; their claims are given up and everything of ours is cleaned up, so
+    # end here, within the grace.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
