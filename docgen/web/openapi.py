@@ -133,20 +133,33 @@ def _other_paths() -> dict[str, Any]:
             },
         }},
         "/api/v1/batch/jobs": {"post": {
-            "operationId": "submit_batch_job", "summary": "以任务方式批量生成（可查询进度）",
-            "requestBody": batch_body,
-            "responses": {"202": {"description": "{id, status_url, result_url}"}, "422": _problem("输入无法读取")},
+            "operationId": "submit_batch_job",
+            "summary": "以任务方式批量生成（可查询进度；任务存于磁盘，服务重启后继续）",
+            "requestBody": {**batch_body, "description": batch_body["description"]
+                            + "；可加 callback_url：任务结束时向该网址 POST 任务状态，带 X-Docgen-Signature 签名"},
+            "responses": {"202": {"description": "{id, status_url, result_url}，给了 callback_url 时另有 callback_secret"},
+                          "422": _problem("输入无法读取"), "400": _problem("请求有误（如回调地址无效）"),
+                          "503": _problem("排队与运行中的任务过多")},
         }},
-        "/api/v1/batch/jobs/{job_id}": {"get": {
-            "operationId": "batch_job_status", "summary": "任务进度",
-            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "{state, done, total, report}"}, "404": _problem("没有该任务")},
-        }},
+        "/api/v1/batch/jobs/{job_id}": {
+            "get": {
+                "operationId": "batch_job_status", "summary": "任务进度",
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "{state: queued|running|done|failed|cancelled, done, total, report}"},
+                              "404": _problem("没有该任务")},
+            },
+            "delete": {
+                "operationId": "cancel_batch_job", "summary": "取消未完成的任务，或删除已结束的任务及其结果",
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "已取消：任务状态"}, "204": {"description": "已删除"},
+                              "404": _problem("没有该任务")},
+            },
+        },
         "/api/v1/batch/jobs/{job_id}/result": {"get": {
             "operationId": "batch_job_result", "summary": "下载任务结果",
             "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "压缩包或 PDF", "content": {"application/zip": binary, PDF_MEDIA_TYPE: binary}},
-                          "404": _problem("没有该任务"), "409": _problem("任务未完成或已失败")},
+                          "404": _problem("没有该任务"), "409": _problem("任务未完成、已失败或已取消")},
         }},
     }
 
