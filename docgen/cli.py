@@ -1,4 +1,4 @@
-"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``.
+"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve | worker``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -413,7 +413,9 @@ def serve(ctx: click.Context, **flags: Any) -> None:
 
     # The port answers at once (/healthz, Word documents) while LibreOffice boots.
     threading.Thread(target=start_pool, name="docgen-pool-start", daemon=True).start()
-    jobs_of(app).runner.start()  # resumes unfinished jobs; takes up those other processes leave
+    runner = jobs_of(app).runner  # None when Celery workers run the jobs
+    if runner is not None:
+        runner.start()  # resumes unfinished jobs; takes up those other processes leave
     stopping = False
 
     def stop(*_: Any) -> None:
@@ -438,7 +440,8 @@ def serve(ctx: click.Context, **flags: Any) -> None:
         while busy() and time.monotonic() < until:
             server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
     finally:
-        jobs_of(app).runner.stop()  # unfinished jobs stay in the store, free for the next start
+        if runner is not None:
+            runner.stop()  # unfinished jobs stay in the store, free for the next start
         pool.stop()
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         for channel in list(channels.values()):
@@ -450,6 +453,24 @@ def serve(ctx: click.Context, **flags: Any) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+@main.command()
+@_setting_flags
+@click.pass_context
+def worker(ctx: click.Context, **flags: Any) -> None:
+    """启动分布式批量任务的工作进程（Celery，经 Redis 取任务），带自己的 PDF 转换进程池。
+    与 API 节点使用同一 broker-url 与 data-dir（各节点都能访问的路径）。"""
+    from .jobs import distributed
+    from .web.batch import error_body
+
+    settings = _settings(ctx, **flags)
+    app = distributed.make_celery(settings, _profile(ctx), error_body)
+    click.echo(f"docgen 工作进程已启动：队列 {settings.broker_url}，数据目录 {settings.data_dir}", err=True)
+    try:
+        app.worker_main(distributed.worker_arguments(settings))
+    finally:
+        app.docgen_converter.stop()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     job_queue_limit: int = Field(32, ge=1, title="排队与运行中的批量任务数上限")
     callback_attempts: int = Field(5, ge=1, le=20, title="完成回调的尝试次数")
     callback_timeout: float = Field(10.0, gt=0, le=120, title="完成回调单次请求的时限（秒）")
+    job_backend: Literal["local", "celery"] = Field("local", title="批量任务的运行方式（local 本机，celery 分布式）")
+    broker_url: str = Field("redis://127.0.0.1:6379/0", title="分布式任务队列（Celery）的 Redis 地址")
 
     @classmethod
     def settings_customise_sources(

@@ -205,11 +205,13 @@ def render_batch() -> Response:
 
 @dataclass
 class BatchJobs:
-    """The app's jobs: the store on disk (shared with every process using the same ``data_dir``)
-    and the runner that does their work in this process."""
+    """The app's jobs: the store on disk (shared with every process using the same ``data_dir``),
+    and what runs them: the ``runner`` threads of this process (``job_backend = "local"``), or
+    Celery workers (``"celery"``), to which ``launch`` sends a new job."""
 
     store: JobStore
-    runner: JobRunner
+    launch: Callable[[str], None]
+    runner: JobRunner | None
     queue_limit: int
 
 
@@ -222,6 +224,13 @@ def _install(state: Any) -> None:
     app = state.app
     settings: Settings = app.config["SETTINGS"]
     store = JobStore(settings.data_dir)
+    if settings.job_backend == "celery":
+        from ..jobs import distributed
+
+        workers = distributed.make_celery(settings, app.config["PROFILE"], error_body)
+        app.extensions.setdefault(EXTENSION, BatchJobs(
+            store, lambda job_id: distributed.submit(workers, job_id), None, settings.job_queue_limit))
+        return
 
     def work(job_id: str, carry_on: Callable[[], bool]) -> None:
         run_job(store, job_id, profile=app.config["PROFILE"], converter=app.config["CONVERTER"],
@@ -231,7 +240,7 @@ def _install(state: Any) -> None:
         threads=settings.job_threads, lease=settings.job_lease, keep=settings.job_keep,
         callback_attempts=settings.callback_attempts, callback_timeout=settings.callback_timeout,
     ))
-    app.extensions.setdefault(EXTENSION, BatchJobs(store, runner, settings.job_queue_limit))
+    app.extensions.setdefault(EXTENSION, BatchJobs(store, lambda _: runner.wake(), runner, settings.job_queue_limit))
     if store.unfinished():  # jobs a stopped or killed process left: resume them
         runner.start()
 
@@ -258,7 +267,7 @@ def submit_job() -> tuple[Response, int, dict[str, str]]:
                 callback_url=wanted.callback_url, callback_secret=secret),
         {"cases": wanted.cases, "origins": wanted.origins},
     )
-    jobs.runner.wake()
+    jobs.launch(job.id)
     status_url = url_for("batch.job_status", job_id=job.id)
     body = {"id": job.id, "status_url": status_url, "result_url": url_for("batch.job_result", job_id=job.id)}
     if secret:
