@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # LibreOffice and its Python bridge (PDF), the CJK faces, pdftoppm (previews), and Chromium for
-# the web tests (Playwright drives Debian's browser; its own download does not work here).
-APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils chromium)
+# the web tests (Playwright drives Debian's browser; its own download does not work here), and
+# redis-server, the broker of the distributed batch jobs (the tests start their own on a free port).
+APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils chromium redis-server)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
