@@ -274,3 +274,15 @@ def test_a_callback_url_that_is_not_http_is_refused_naming_the_field(client, url
 def test_the_synchronous_batch_takes_no_callback(client):
     answer = client.post("/api/v1/batch", json={"kind": KIND, "cases": letters(1), "callback_url": "http://127.0.0.1/"})
     assert answer.status_code == 400 and "callback_url" in answer.get_json()["detail"]
+
+
+def test_a_cancelled_job_is_announced_as_cancelled(gated, receiver):
+    client, converter, _ = gated
+    hook = receiver()
+    job = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": letters(4), "output": "pdf",
+                                                  "callback_url": hook.url}).get_json()
+    wait_for(lambda: client.get(job["status_url"]).get_json(), lambda s: s["state"] == "running")
+    assert client.delete(job["status_url"]).status_code == 200
+    converter.gate.set()
+    wait_for(lambda: hook.calls, lambda calls: len(calls) == 1, timeout=30)
+    assert json.loads(hook.calls[0][1])["state"] == "cancelled"

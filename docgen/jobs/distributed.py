@@ -9,7 +9,8 @@ fans out into one task per document:
 - ``docgen.render``: render one case (the worker's own LibreOffice pool for PDF) and store it;
   the task that finds every document stored sends ``docgen.assemble``;
 - ``docgen.assemble``: join the documents into the .zip or merged PDF and finish the job;
-- ``docgen.announce``: the completion callback, if the job has one.
+- ``docgen.announce``: the completion callback, if the job has one (also after a cancellation,
+  which sends ``docgen.plan`` again).
 
 Every task is acknowledged late and rejected when its worker is lost, so a worker killed
 mid-document does not lose it: Redis hands it to another worker once ``job_lease`` seconds (the
@@ -60,7 +61,10 @@ def make_celery(settings: Settings, profile: Profile, describe: Describe) -> Cel
     @app.task(name="docgen.plan")
     def plan(job_id: str) -> None:
         job = store.get(job_id)
-        if job is None or job.finished_state:
+        if job is None:
+            return
+        if job.finished_state:  # sent again for a job cancelled meanwhile: its callback is due
+            announce.delay(job_id)
             return
         try:
             checked = plan_of(store, job_id, profile)
@@ -107,12 +111,13 @@ def make_celery(settings: Settings, profile: Profile, describe: Describe) -> Cel
 
     @app.task(name="docgen.announce")
     def announce(job_id: str) -> None:
+        """The callback of a finished job, if it has one; then the oldest finished jobs go."""
         job = store.get(job_id)
-        if job is None or job.callback_state != "pending" or not job.callback_url or not job.callback_secret:
-            return
-        delivered = callback.deliver(job.callback_url, job.callback_secret, job.status(),
-                                     attempts=settings.callback_attempts, timeout=settings.callback_timeout)
-        store.callback_done(job_id, "delivered" if delivered else "failed")
+        if job is not None and job.callback_state == "pending" and job.callback_url and job.callback_secret:
+            delivered = callback.deliver(job.callback_url, job.callback_secret, job.status(),
+                                         attempts=settings.callback_attempts, timeout=settings.callback_timeout)
+            store.callback_done(job_id, "delivered" if delivered else "failed")
+        store.prune(settings.job_keep)
 
     return app
 

@@ -286,6 +286,7 @@ def cancel_job(job_id: str) -> Response | tuple[str, int]:
     job = _job_or_404(job_id)
     store = jobs_of(current_app).store
     if store.cancel(job.id):
+        jobs_of(current_app).launch(job.id)  # whoever runs the job learns it ended: its callback is due
         return jsonify(_job_or_404(job.id).status())
     store.remove(job.id)
     return "", 204
