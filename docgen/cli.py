@@ -395,7 +395,10 @@ def serve(ctx: click.Context, **flags: Any) -> None:
 
     settings = _settings(ctx, **flags)
     pool = ConverterPool(settings.pool_settings())
-    app = create_app({"SETTINGS": settings, "PROFILE": _profile(ctx), "CONVERTER": pool})
+    try:
+        app = create_app({"SETTINGS": settings, "PROFILE": _profile(ctx), "CONVERTER": pool})
+    except DocgenError as exc:  # e.g. a data_dir that cannot be written
+        raise UsageProblem(exc.message) from exc
     channels: dict[int, Any] = {}
     try:
         server = create_server(app, map=channels, host=settings.host, port=settings.port,
@@ -466,7 +469,10 @@ def worker(ctx: click.Context, **flags: Any) -> None:
     from .web.batch import error_body
 
     settings = _settings(ctx, **flags)
-    app = distributed.make_celery(settings, _profile(ctx), error_body)
+    try:
+        app = distributed.make_celery(settings, _profile(ctx), error_body)
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
     click.echo(f"docgen 工作进程已启动：队列 {settings.broker_url}，数据目录 {settings.data_dir}", err=True)
     try:
         app.worker_main(distributed.worker_arguments(settings))

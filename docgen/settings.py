@@ -22,6 +22,12 @@ from .errors import ConfigError
 SETTINGS_FILE_ENV = "DOCGEN_SETTINGS"
 
 
+def _default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/docgen`` (``~/.local/share/docgen``): kept across restarts, unlike /tmp."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "docgen"
+
+
 class Settings(BaseSettings):
     """Everything about how the service runs; the locality profile (``--config``) is separate."""
 
@@ -43,7 +49,7 @@ class Settings(BaseSettings):
     archive_max_entries: int = Field(1000, ge=1, title="上传压缩包（.xlsx/.docx）的文件数上限")
     archive_max_bytes: int = Field(100 * 1024 * 1024, ge=1024, title="上传压缩包解压后的总大小上限（字节）")
     archive_max_ratio: float = Field(100.0, ge=1, title="上传压缩包中单个文件的压缩比上限")
-    data_dir: Path = Field(default_factory=lambda: _default_data_dir(), title="批量任务数据目录（记录与结果文件）")
+    data_dir: Path = Field(_default_data_dir(), title="批量任务数据目录（记录与结果文件）")
     job_threads: int = Field(2, ge=1, le=32, title="每个服务进程同时运行的批量任务数")
     job_lease: float = Field(60.0, ge=2, le=3600, title="批量任务租约时长（秒，进程失联后由其他进程接手）")
     job_keep: int = Field(200, ge=1, title="保留的已结束批量任务数")
@@ -82,12 +88,6 @@ class Settings(BaseSettings):
 
     def archive_limits(self) -> ArchiveLimits:
         return ArchiveLimits(self.archive_max_entries, self.archive_max_bytes, self.archive_max_ratio)
-
-
-def _default_data_dir() -> Path:
-    """``$XDG_DATA_HOME/docgen`` (``~/.local/share/docgen``): kept across restarts, unlike /tmp."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "docgen"
 
 
 def load_settings(settings_file: str | Path | None = None, **overrides: Any) -> Settings:

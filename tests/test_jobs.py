@@ -18,10 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
+from click.testing import CliRunner
 
 from conftest import SAMPLES
+from test_batch import BlankPdfConverter
+from test_faults import free_port
 from docgen import batch
+from docgen.cli import main
 from docgen.jobs import JobRunner, JobSpec, JobStore, RunnerSettings, run_job
 from docgen.jobs.store import claimer_name
 from docgen.profile import load_profile
@@ -41,21 +44,6 @@ def letters(count: int) -> list[dict]:
         case["item_number"] = 1000 + n
         out.append(case)
     return out
-
-
-class GatedPdfConverter:
-    """Stands in for LibreOffice: a one-page blank PDF per document, once ``gate`` is open."""
-
-    def __init__(self) -> None:
-        self.gate = threading.Event()
-
-    def convert(self, docx: bytes) -> bytes:
-        assert self.gate.wait(30)
-        writer = PdfWriter()
-        writer.add_blank_page(595, 842)
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
 
 
 def wait_for(read, until, timeout: float = 60, every: float = 0.05):
@@ -154,7 +142,8 @@ def test_two_runners_on_one_store_run_each_job_once(tmp_path):
 
 @pytest.fixture
 def gated(tmp_path):
-    converter = GatedPdfConverter()
+    converter = BlankPdfConverter()
+    converter.gate.clear()
     app = create_app({"TESTING": True, "CONVERTER": converter, "SETTINGS": load_settings(data_dir=tmp_path)})
     yield app.test_client(), converter, app
     converter.gate.set()
@@ -286,3 +275,23 @@ def test_a_cancelled_job_is_announced_as_cancelled(gated, receiver):
     converter.gate.set()
     wait_for(lambda: hook.calls, lambda calls: len(calls) == 1, timeout=30)
     assert json.loads(hook.calls[0][1])["state"] == "cancelled"
+
+
+# --- set-up problems -------------------------------------------------------------------------------------
+
+
+def test_serve_with_a_data_dir_that_cannot_be_used_exits_2_naming_the_setting(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = CliRunner().invoke(main, ["serve", "--port", str(free_port()), "--data-dir", str(blocker / "jobs")])
+    assert result.exit_code == 2
+    assert "批量任务数据目录" in result.stderr and "data_dir" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_job_is_refused_with_503_and_not_kept_when_the_queue_cannot_be_reached(tmp_path):
+    settings = load_settings(data_dir=tmp_path, job_backend="celery", broker_url=f"redis://127.0.0.1:{free_port()}/0")
+    app = create_app({"TESTING": True, "SETTINGS": settings})
+    answer = app.test_client().post("/api/v1/batch/jobs", json={"kind": KIND, "cases": letters(1)})
+    assert answer.status_code == 503 and answer.get_json()["code"] == "queue_unavailable"
+    assert "broker_url" in answer.get_json()["detail"]
+    assert app.extensions["docgen.batch"].store.unfinished() == [] and not list((tmp_path / "jobs").iterdir())

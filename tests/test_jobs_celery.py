@@ -10,6 +10,7 @@ nodes answer for the job alike. ``COUNT`` is kept below the issue's 200 letters:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -65,8 +66,12 @@ class Worker:
     def wait_ready(self) -> None:
         wait_for(lambda: self.log.read_text(errors="replace"), lambda text: " ready." in text, timeout=60, every=0.2)
 
-    def renders(self) -> int:
-        return self.log.read_text(errors="replace").count("docgen.render[")
+    def renders(self, outcome: str) -> set[str]:
+        """Ids of the render tasks ``received`` or ``succeeded`` in this worker."""
+        return set(re.findall(r"docgen\.render\[([0-9a-f-]+)\] " + outcome, self.log.read_text(errors="replace")))
+
+    def unfinished(self) -> set[str]:
+        return self.renders("received") - self.renders("succeeded")
 
     def kill(self) -> None:
         """SIGKILL the worker, then whatever of its session is left (its LibreOffice)."""
@@ -102,7 +107,8 @@ def test_a_batch_over_two_workers_completes_when_one_is_killed_and_an_api_node_r
 
     wait_for(lambda: status(second, job_id), lambda s: s["done"] >= COUNT // 4, timeout=180, every=0.2)
     victim, survivor = workers
-    assert victim.renders() > 0 and survivor.renders() > 0  # both were at work
+    assert victim.renders("succeeded") and survivor.renders("succeeded")  # both were at work
+    lost = wait_for(victim.unfinished, bool, timeout=30, every=0.02)  # killed in the middle of a document
     victim.kill()
     first.kill()  # the API node too: it holds nothing of the job
     first = api()
@@ -112,6 +118,7 @@ def test_a_batch_over_two_workers_completes_when_one_is_killed_and_an_api_node_r
     assert final["state"] == "done" and final["counts"] == {"total": COUNT, "rendered": COUNT, "invalid": 0}
     assert status(second, job_id) == final  # the same job through two API processes
     assert_complete(result(second, job_id), COUNT)
+    assert lost <= survivor.renders("succeeded")  # redelivered to the other worker
     assert result(first, job_id).read("报告.json") == result(second, job_id).read("报告.json")
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 from .. import batch, service
 from ..converter import ConverterPool
@@ -46,6 +47,7 @@ def make_celery(settings: Settings, profile: Profile, describe: Describe) -> Cel
         worker_prefetch_multiplier=1,
         broker_transport_options={"visibility_timeout": settings.job_lease},
         broker_connection_retry_on_startup=True,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         worker_hijack_root_logger=False,
     )
     store = JobStore(settings.data_dir)
@@ -122,9 +124,20 @@ def make_celery(settings: Settings, profile: Profile, describe: Describe) -> Cel
     return app
 
 
+class QueueUnavailable(DocgenError):
+    code = "queue_unavailable"
+    status, title = 503, "任务队列不可用"
+
+    def __init__(self, broker_url: str):
+        super().__init__(f"无法连接分布式任务队列（设置 broker_url：{broker_url}），任务未提交，请稍后再试")
+
+
 def submit(app: Celery, job_id: str) -> None:
-    """Start a stored job on the workers."""
-    app.send_task("docgen.plan", args=[job_id])
+    """Start a stored job on the workers; :class:`QueueUnavailable` when Redis cannot be reached."""
+    try:
+        app.send_task("docgen.plan", args=[job_id])
+    except OperationalError as exc:
+        raise QueueUnavailable(str(app.conf.broker_url)) from exc
 
 
 def worker_arguments(settings: Settings) -> list[str]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..errors import ConfigError
+
 UNFINISHED = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
 
@@ -167,12 +169,17 @@ class JobStore:
 
     def __init__(self, data_dir: Path | str):
         self.root = Path(data_dir)
-        self.root.mkdir(parents=True, exist_ok=True)
         self.database = self.root / "jobs.sqlite3"
-        with closing(sqlite3.connect(self.database, timeout=30)) as db:
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; kept in the file
-            db.executescript(_SCHEMA)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self.database, timeout=30)) as db:
+                db.execute("PRAGMA busy_timeout=30000")
+                db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; kept in the file
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"设置“批量任务数据目录”（data_dir，环境变量 DOCGEN_DATA_DIR）的目录 {self.root} 无法使用：{exc}"
+            ) from exc
 
     # --- plumbing -----------------------------------------------------------------------------
 

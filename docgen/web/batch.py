@@ -267,7 +267,11 @@ def submit_job() -> tuple[Response, int, dict[str, str]]:
                 callback_url=wanted.callback_url, callback_secret=secret),
         {"cases": wanted.cases, "origins": wanted.origins},
     )
-    jobs.launch(job.id)
+    try:
+        jobs.launch(job.id)
+    except DocgenError:  # nothing will run it: the job was never accepted
+        jobs.store.remove(job.id)
+        raise
     status_url = url_for("batch.job_status", job_id=job.id)
     body = {"id": job.id, "status_url": status_url, "result_url": url_for("batch.job_result", job_id=job.id)}
     if secret:

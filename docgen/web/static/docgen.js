@@ -304,7 +304,12 @@ document.addEventListener("submit", async (event) => {
     return;
   }
   for (;;) {
-    const state = await (await fetch(job.status_url)).json();
+    const answer = await fetch(job.status_url);
+    const state = await answer.json();
+    if (!answer.ok) {
+      text.textContent = `查询失败：${state.detail || state.title}`;
+      return;
+    }
     bar.max = state.total || 1;
     bar.value = state.done || 0;
     text.textContent = `已生成 ${state.done || 0} / ${state.total || "?"} 件`;
@@ -318,6 +323,10 @@ document.addEventListener("submit", async (event) => {
     if (state.state === "failed") {
       text.textContent = `失败：${(state.error && (state.error.detail || state.error.title)) || "未知错误"}`;
       renderReport((state.error && state.error.report) || []);
+      return;
+    }
+    if (state.state === "cancelled") {
+      text.textContent = "已取消：批量任务已被取消，没有生成文件";
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 400));
