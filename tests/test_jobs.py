@@ -295,3 +295,19 @@ def test_a_job_is_refused_with_503_and_not_kept_when_the_queue_cannot_be_reached
     assert answer.status_code == 503 and answer.get_json()["code"] == "queue_unavailable"
     assert "broker_url" in answer.get_json()["detail"]
     assert app.extensions["docgen.batch"].store.unfinished() == [] and not list((tmp_path / "jobs").iterdir())
+
+
+def test_a_callback_left_undelivered_by_a_stopped_process_is_made_by_the_next(tmp_path, receiver):
+    store = JobStore(tmp_path)
+    hook = receiver()
+    spec = JobSpec(KIND, "zip", "docx", False, False, 1, callback_url=hook.url, callback_secret="s" * 43)
+    job_id = store.create(spec, {"cases": letters(1), "origins": None}).id
+    run_job(store, job_id, profile=load_profile(), converter=None, describe=error_body, carry_on=lambda: True)
+    assert store.get(job_id).state == "done" and store.get(job_id).callback_state == "pending"
+    runner = JobRunner(store, lambda *_: pytest.fail("a finished job is not run again"), RunnerSettings(poll=0.05))
+    runner.start()
+    try:
+        wait_for(lambda: store.get(job_id).callback_state, lambda state: state == "delivered", timeout=30)
+    finally:
+        runner.stop()
+    assert [json.loads(body)["state"] for _, body in hook.calls] == ["done"]
