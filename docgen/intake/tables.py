@@ -1,4 +1,4 @@
-"""Tables: an .xlsx or .csv file (or JSON records) → rows of values named by column key.
+"""Tables: a workbook (.xlsx, .xls, .ods), a .csv file or JSON records → rows of values named by column key.
 
 A :class:`TableSpec` describes a table as data: its columns (key, header as in the template,
 other header names, required or not, cell converter) and how headers are found. This module
@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -25,8 +24,6 @@ from ..findings import Finding, error
 from .cells import CellError, cell_text, is_blank
 
 Converter = Callable[[Any], Any]
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
-TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,8 @@ class Column:
 class TableSpec:
     """What a table of one kind of record looks like.
 
-    ``header_rows``: the header is the first of the top N rows naming at least three columns
-    (title rows above it are allowed), row 1 when none does. ``strict_headers``: an unknown
+    ``header_rows``: the header is the row among the top N naming the most columns (at least
+    three), so that title rows (merged or not) may stand above it; row 1 when none does. ``strict_headers``: an unknown
     header (other than ``ignored`` ones) or a column given twice refuses the file; otherwise
     unknown columns are reported as a warning and the first of two same columns is used.
     ``template``: the template file messages point to. ``record``: how a row's converted
@@ -143,46 +140,77 @@ def column_letter(index: int) -> str:
 
 # --- opening files ------------------------------------------------------------------------------
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+TABLE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
+TOTAL_ROW = re.compile(r"^(合计|总计|共计|小计)")
 
-def read_table(filename: str, content: bytes, spec: TableSpec, origin: Origin) -> list[RawRow]:
-    """The non-empty rows of an .xlsx or .csv file (by extension, then by content).
 
-    Raises :class:`Unreadable` for an empty file, a file that is not a spreadsheet (.xls and
-    other formats included), an encoding that is neither UTF-8 nor GB18030, headers the spec
-    refuses or lacks, or a file without data rows."""
+class Table(list):
+    """The data rows of a sheet (:class:`RawRow`), and how the sheet was laid out.
+
+    ``place`` names the sheet (工作表“台账”), ``header_row`` is the sheet row of the header
+    (1-based) and ``left_aside`` the rows that are neither header nor data, each as
+    “第72行（合计行）”: title rows above the header and blank rows are not listed."""
+
+    def __init__(self, rows: list[RawRow], place: str, header_row: int, left_aside: list[str]) -> None:
+        super().__init__(rows)
+        self.place = place
+        self.header_row = header_row
+        self.left_aside = left_aside
+
+    def layout_text(self) -> str:
+        """How the sheet was read, for the report: 工作表“台账”第3行为表头，第72行（合计行）不是数据行."""
+        text = f"{self.place}第{self.header_row}行为表头"
+        if self.left_aside:
+            text += f"，{'、'.join(self.left_aside)}不是数据行"
+        return text
+
+
+def read_table(filename: str, content: bytes, spec: TableSpec, origin: Origin) -> Table:
+    """The non-empty rows of a workbook (.xlsx, .xls, .ods) or a .csv file, by extension, then by content.
+
+    Raises :class:`Unreadable` for an empty file, a file that is not a spreadsheet, an
+    encoding that is neither UTF-8 nor GB18030, headers the spec refuses or lacks, or a file
+    without data rows."""
     suffix = Path(filename).suffix.lower()
     if not content.strip():
         raise Unreadable([origin.problem("empty", f"{origin.noun}“{filename}”是空的")])
-    if suffix == ".xls" or content.startswith(OLE_MAGIC):
-        raise Unreadable([origin.problem(
-            "not_a_spreadsheet", f"“{filename}”是旧版 Excel 格式（.xls），请在 Excel 中另存为 .xlsx 后上传",
-        )])
-    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and content.startswith(b"PK")):
-        place, grid = _xlsx_grid(filename, content, origin)
+    if suffix in WORKBOOK_SUFFIXES or (suffix != ".csv" and content.startswith((b"PK", OLE_MAGIC))):
+        place, grid = _workbook_grid(filename, content, origin)
     elif suffix == ".csv":
         place, grid = _csv_grid(filename, content, origin)
     else:
         raise Unreadable([origin.problem(
             "unsupported_file",
-            f"不支持的{origin.noun}“{filename}”，请上传 .xlsx、.csv（UTF-8 或 GB18030）或 .json 文件",
+            f"不支持的{origin.noun}“{filename}”，请上传 Excel（.xlsx、.xls）、WPS/LibreOffice 表格（.ods）、"
+            f".csv（UTF-8 或 GB18030）或 .json 文件",
         )])
     return _rows(place, grid, spec, origin)
 
 
-def _xlsx_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[list[Any]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def _workbook_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[list[Any]]]:
+    """The first visible worksheet as rows of cell values from A1 (python-calamine).
+
+    calamine reads every row the sheet holds, whatever its ``<dimension>`` declares (openpyxl's
+    read-only mode stops where a stale dimension says the sheet ends)."""
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         try:
-            sheet = workbook.worksheets[0]
-            return f"工作表“{sheet.title}”", [list(r) for r in sheet.iter_rows(values_only=True)]
+            sheets = [s for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+            shown = next((s for s in sheets if s.visible == SheetVisibleEnum.Visible), sheets[0] if sheets else None)
+            if shown is None:
+                raise Unreadable([origin.problem("empty", f"{origin.noun}“{filename}”中没有工作表")])
+            sheet = workbook.get_sheet_by_name(shown.name)
+            return f"工作表“{shown.name}”", sheet.to_python(skip_empty_area=False)
         finally:
             workbook.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError) as exc:
+    except (CalamineError, OSError, ValueError, IndexError, TypeError) as exc:
         raise Unreadable([origin.problem(
-            "not_a_spreadsheet", f"“{filename}”不是有效的 Excel 工作簿（.xlsx），无法读取（{type(exc).__name__}）",
+            "not_a_spreadsheet",
+            f"“{filename}”不是有效的 Excel（.xlsx、.xls）或 .ods 工作簿，无法读取（{str(exc)[:80] or type(exc).__name__}）",
         )]) from exc
 
 
@@ -198,28 +226,40 @@ def _csv_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[
         raise Unreadable([origin.problem("not_a_spreadsheet", f"“{filename}”不是有效的 CSV 文件：{exc}")]) from exc
 
 
-def _header_row(grid: list[list[Any]], spec: TableSpec) -> int:
+def _header_row(grid: list[list[Any]], spec: TableSpec) -> int | None:
+    """The row among the top ``spec.header_rows`` naming the most columns (at least three), or None."""
+    best, named = None, 2
     for n, row in enumerate(grid[: spec.header_rows]):
-        if sum(1 for cell in row if cell is not None and spec.column_of(cell) is not None) >= 3:
-            return n
-    return 0
+        count = len({spec.column_of(cell) for cell in row if not is_blank(cell)} - {None})
+        if count > named:
+            best, named = n, count
+    return best
 
 
-def _rows(place: str, grid: list[list[Any]], spec: TableSpec, origin: Origin) -> list[RawRow]:
-    start = _header_row(grid, spec)
+def _is_total(cells: list[Any]) -> bool:
+    """A 合计/总计 row closing the table: its first filled cell says so."""
+    first = next((c for c in cells if not is_blank(c)), None)
+    return isinstance(first, str) and TOTAL_ROW.match(re.sub(r"\s+", "", first)) is not None
+
+
+def _rows(place: str, grid: list[list[Any]], spec: TableSpec, origin: Origin) -> Table:
+    found = _header_row(grid, spec)
+    start = 0 if found is None else found
     header = grid[start] if grid else []
     keys: dict[int, str] = {}
     written: dict[str, str] = {}
     unknown: list[str] = []
     problems: list[Finding] = []
     for index, name in enumerate(header):
-        if name is None or str(name).strip() == "":
+        if is_blank(name):
             continue
-        key, label = spec.column_of(name), str(name).strip()
+        key, label = spec.column_of(name), cell_text(name)
         if key is None:
+            if spec.is_ignored(name):
+                continue
             if not spec.strict_headers:
                 unknown.append(label)
-            elif not spec.is_ignored(name):
+            else:
                 problems.append(origin.problem(
                     "unknown_column",
                     f"{place}第{column_letter(index)}列的表头“{label}”不认识。"
@@ -234,20 +274,26 @@ def _rows(place: str, grid: list[list[Any]], spec: TableSpec, origin: Origin) ->
             ))
     missing = [c.label for c in spec.columns if c.required and c.key not in written]
     if missing:
+        where = (f"在前{spec.header_rows}行中找不到表头" if found is None and spec.header_rows > 1
+                 else f"表头（第{start + 1}行）")
         problems.insert(0, origin.problem(
-            "missing_column", f"{place}缺少必需的列：{'、'.join(missing)}（表头应在第1行，可参照{spec.template}）",
+            "missing_column", f"{place}缺少必需的列：{'、'.join(missing)}（{where}，可参照{spec.template}）",
         ))
     if problems:
         raise Unreadable(problems)
-    rows = [
-        RawRow({key: cells[i] if i < len(cells) else None for i, key in keys.items()}, f"{place}第{n + 1}行", written)
-        for n, cells in enumerate(grid)
-        if n > start and any(not is_blank(c) for c in cells)
-    ]
+    rows: list[RawRow] = []
+    left_aside: list[str] = []
+    for n, cells in enumerate(grid[start + 1:], start=start + 2):
+        if all(is_blank(c) for c in cells):
+            continue
+        if _is_total(cells):
+            left_aside.append(f"第{n}行（合计行）")
+            continue
+        rows.append(RawRow({key: cells[i] if i < len(cells) else None for i, key in keys.items()}, f"{place}第{n}行", written))
     if not rows:
         raise Unreadable([origin.problem("empty", f"{place}只有表头，没有任何数据行")])
     rows[0].unknown = unknown
-    return rows
+    return Table(rows, place, start + 1, left_aside)
 
 
 def rows_from_records(records: list[Any], spec: TableSpec, origin: Origin) -> list[RawRow]:
