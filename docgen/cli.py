@@ -234,6 +234,7 @@ def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
     else:
         echo_findings(report.findings)
         if report.figures is not None:
+            click.echo(f"统计范围\t{report.coverage()}")
             f = report.figures
             click.echo(f"承办总数\t{f.total}件（建议{f.by_source['建议']}件，提案{f.by_source['提案']}件）")
             click.echo(f"主办/会办\t{f.main}件 / {f.co}件；重点件{f.key_items}件")
