@@ -149,9 +149,10 @@ def figures_of(rows: list[dict]):
 
 
 @pytest.mark.parametrize(
-    "n, d, text", [(1, 3, "33.3%"), (2, 3, "66.7%"), (1, 1, "100%"), (0, 5, "0%"), (1, 8, "12.5%"), (0, 0, "—"), (45, 46, "97.8%")]
+    "n, d, text", [(1, 3, "33.3%"), (2, 3, "66.7%"), (1, 1, "100%"), (0, 5, "0%"), (1, 8, "12.5%"), (0, 0, "—"), (45, 46, "97.8%"),
+                   (4, 21, "19.0%"), (17, 21, "81.0%"), (3, 7, "42.9%"), (1, 2, "50%"), (199, 200, "99.5%"), (1999, 2000, "100.0%")]
 )
-def test_percentages_have_one_decimal_unless_whole_and_dash_for_zero_denominators(n, d, text):
+def test_percentages_have_one_decimal_unless_exactly_whole_and_dash_for_zero_denominators(n, d, text):
     assert Ratio(n, d).text == text
 
 
