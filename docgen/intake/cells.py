@@ -112,7 +112,9 @@ def cell_integer(value: Any) -> int:
 
 
 def cell_units(value: Any) -> list[str]:
-    """Names separated by 、，,；; or line breaks."""
+    """Names separated by 、，,；; or line breaks (or already a list, as JSON records give them)."""
+    if isinstance(value, list):
+        return [cell_text(u) for u in value if not is_blank(u)]
     return [u.strip() for u in re.split(r"[、，,；;\n]+", cell_text(value)) if u.strip()]
 
 

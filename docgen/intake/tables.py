@@ -210,7 +210,7 @@ def _workbook_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, 
     except (CalamineError, OSError, ValueError, IndexError, TypeError) as exc:
         raise Unreadable([origin.problem(
             "not_a_spreadsheet",
-            f"“{filename}”不是有效的 Excel（.xlsx、.xls）或 .ods 工作簿，无法读取（{str(exc)[:80] or type(exc).__name__}）",
+            f"“{filename}”不是有效的 Excel 工作簿（.xlsx、.xls）或 .ods 表格，无法读取（{str(exc)[:80] or type(exc).__name__}）",
         )]) from exc
 
 

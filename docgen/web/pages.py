@@ -20,6 +20,7 @@ from .. import service
 from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
+from ..intake.jsondata import MalformedJson, decode_json, listed
 from ..kinds import all_kinds, get_kind
 from .api import content_disposition
 from .forms import SchemaForm, dotted
@@ -201,6 +202,10 @@ def _default_sections() -> list[dict[str, str]]:
 
 @bp.route("/summary", methods=["GET", "POST"])
 def summary() -> Any:
+    """Upload the ledger (统计台账), see its figures, write the sections, download the summary.
+
+    The rows read from an upload travel in ``ledger_json`` between submits, every field of a
+    ledger row kept, so that the page, ``docgen stats`` and the document give the same figures."""
     profile = current_app.config["PROFILE"]
     form = request.form
     values = {
@@ -214,12 +219,16 @@ def summary() -> Any:
     findings: list[Finding] = []
     report = None
     upload = request.files.get("ledger")
+    source: Any = None
     if upload is not None and upload.filename:
-        source: Any = (upload.filename, upload.read())
+        source = (upload.filename, upload.read())
     elif ledger_json:
-        source = json.loads(ledger_json)
-    else:
-        source = None
+        try:
+            source = listed(decode_json(ledger_json, "页面保存的台账数据"), ("rows", "ledger"))
+        except MalformedJson:
+            source = None
+        if source is None:
+            findings, ledger_json = [error("ledger.bad_json", "ledger", "ledger：页面保存的台账数据已损坏，请重新上传台账文件")], ""
     if source is not None:
         report = service.ledger_report(source, profile)
         findings = report.findings
@@ -227,20 +236,19 @@ def summary() -> Any:
             ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in report.rows],
                                      ensure_ascii=False)
     action = form.get("_action", "")
-    if action.startswith(("add", "remove")):
-        if action == "add-section":
-            sections.append({"key": "", "title": "", "text": ""})
-        elif action.startswith("remove:"):
-            index = int(action.split(":", 1)[1])
-            if 0 <= index < len(sections) and not sections[index].get("key"):
-                sections.pop(index)
+    if action == "add-section":
+        sections.append({"key": "", "title": "", "text": ""})
+    elif action.startswith("remove:") and action[7:].isdigit():
+        index = int(action[7:])
+        if index < len(sections) and not sections[index].get("key"):
+            sections.pop(index)
     elif action in ("docx", "pdf") and ledger_json:
         case = {**{k: v for k, v in values.items() if v}, "ledger": json.loads(ledger_json),
                 "sections": [{k: v for k, v in s.items() if v or k == "text"} for s in sections]}
         try:
             document = service.render("annual-summary", case, profile, fmt=action, converter=current_app.config["CONVERTER"])
         except (InvalidCase, CaseRejected) as exc:
-            findings = exc.findings
+            findings = exc.findings  # the ledger's own findings are among them: each is listed once
         except DocgenError as exc:
             findings = [error(exc.code, "", exc.message)]
         else:
@@ -251,11 +259,14 @@ def summary() -> Any:
     if report is not None and report.figures is not None:
         png = report.chart()
         chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    shown = described(findings)
     status = 422 if any(f.severity.value == "error" for f in findings) and action in ("docx", "pdf") else 200
     return render_template(
         "summary.html", values=values, sections=sections, ledger_json=ledger_json, report=report,
-        figures=report.figures if report else None, findings=findings, by_path=findings_by_path(described(findings)),
-        chart=chart, pdf_available=pdf_available(), classes=profile.classes,
+        figures=report.figures if report else None, chart=chart, pdf_available=pdf_available(), classes=profile.classes,
+        ledger_findings=[f for f in shown if f["path"].startswith("ledger") or f["code"].startswith("ledger.")],
+        form_findings=[f for f in shown if not f["path"].startswith(("ledger", "sections")) and not f["code"].startswith("ledger.")],
+        by_path=findings_by_path(shown),
     ), status
 
 
