@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -46,6 +46,11 @@ class TableSpec:
     unknown columns are reported as a warning and the first of two same columns is used.
     ``template``: the template file messages point to. ``record``: how a row's converted
     values become the record the table stands for (a case), when the table is one of cases.
+
+    A record may take several rows (a letter with several points): ``group_by`` is the column
+    whose value identifies the record (a row leaving it empty continues the record above),
+    ``part_columns`` the columns each row gives for itself, and ``group_record`` turns a
+    :class:`Group` into the record and where each of its paths was read (for messages).
     """
 
     columns: tuple[Column, ...]
@@ -54,6 +59,9 @@ class TableSpec:
     strict_headers: bool = False
     ignored: tuple[str, ...] = ()
     record: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    group_by: str | None = None
+    part_columns: tuple[str, ...] = ()
+    group_record: Callable[[Group], tuple[dict[str, Any], dict[str, str]]] | None = None
 
     @cached_property
     def _headers(self) -> dict[str, str]:
@@ -319,12 +327,16 @@ def rows_from_records(records: list[Any], spec: TableSpec, origin: Origin) -> li
 # --- converting cells ----------------------------------------------------------------------------
 
 
-def convert_row(row: RawRow, spec: TableSpec, path: str, code: str) -> tuple[dict[str, Any], list[Finding]]:
+def convert_row(
+    row: RawRow, spec: TableSpec, path: str, code: str, required: Collection[str] | None = None,
+) -> tuple[dict[str, Any], list[Finding]]:
     """Every cell of ``row`` through its column's converter.
 
     Returns the values that are given (empty ones left out) and a finding per bad cell
     (``{code}.bad_value``) and per required cell left empty (``{code}.missing_value``), each
-    at ``{path}.{key}`` and naming the row, column, value and reason."""
+    at ``{path}.{key}`` and naming the row, column, value and reason. ``required``: the keys
+    that must be given in this row, when not the spec's required columns (rows of a group)."""
+    needed = {c.key for c in spec.columns if c.required} if required is None else set(required)
     values: dict[str, Any] = {}
     bad: list[Finding] = []
     for key, raw in row.values.items():
@@ -344,6 +356,73 @@ def convert_row(row: RawRow, spec: TableSpec, path: str, code: str) -> tuple[dic
     missing = [
         error(f"{code}.missing_value", f"{path}.{c.key}", f"{path}.{c.key}：{row.where}“{row.header(c)}”列不能为空")
         for c in spec.columns
-        if c.required and c.key not in values and not any(f.path == f"{path}.{c.key}" for f in bad)
+        if c.key in needed and c.key not in values and not any(f.path == f"{path}.{c.key}" for f in bad)
     ]
     return values, bad + missing
+
+
+def _group_key(raw: Any, column: Column) -> Any:
+    """The record a row belongs to: its converted group cell (123 and 第123号 are one), "" when empty."""
+    if is_blank(raw):
+        return ""
+    try:
+        return column.convert(raw)
+    except CellError:
+        return cell_text(raw)
+
+
+@dataclass
+class Group:
+    """The rows of one record in a table of several rows per record (:attr:`TableSpec.group_by`).
+
+    ``values`` are the record's cells (from its first row, or a later row where the first left
+    them empty), ``parts`` each row's part cells with where the row is, ``places`` where each
+    record cell was read (``工作表“答复函”第3行“联系人”列``)."""
+
+    rows: list[RawRow]
+    values: dict[str, Any] = field(default_factory=dict)
+    parts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)
+
+
+def group_rows(rows: list[RawRow], spec: TableSpec, path: str, code: str) -> tuple[list[Group], list[Finding]]:
+    """Rows → records of several rows each, with a finding per bad cell and per contradiction.
+
+    A row starts a new record unless its ``spec.group_by`` cell is empty or repeats the record
+    above. The record's required cells are required on its first row; a part's required cells
+    on every row that starts a part (fills any of them). A record cell repeated on a later row
+    must say the same as before. Findings are at ``{path}[g].{key}``, ``g`` the record's index."""
+    assert spec.group_by is not None
+    groups: list[Group] = []
+    keys: list[Any] = []
+    for row in rows:
+        key = _group_key(row.values.get(spec.group_by), spec.column(spec.group_by))
+        if groups and (key == "" or key == keys[-1]):
+            groups[-1].rows.append(row)
+        else:
+            groups.append(Group([row]))
+            keys.append(key)
+    record_required = {c.key for c in spec.columns if c.required and c.key not in spec.part_columns}
+    part_required = {c.key for c in spec.columns if c.required and c.key in spec.part_columns}
+    findings: list[Finding] = []
+    for index, group in enumerate(groups):
+        where = f"{path}[{index}]"
+        for n, row in enumerate(group.rows):
+            starts_part = n == 0 or any(not is_blank(row.values.get(k)) for k in part_required)
+            required = (record_required if n == 0 else set()) | (part_required if starts_part else set())
+            values, problems = convert_row(row, spec, where, code, required)
+            findings += problems
+            for key, value in values.items():
+                if key in spec.part_columns:
+                    continue
+                place = f"{row.where}“{row.header(spec.column(key))}”列"
+                if key not in group.values:
+                    group.values[key], group.places[key] = value, place
+                elif group.values[key] != value:
+                    findings.append(error(
+                        f"{code}.group_conflict", f"{where}.{key}",
+                        f"{where}.{key}：{place}的值“{cell_text(row.values[key])[:40]}”与同一件的"
+                        f"{group.places[key]}不同；同一件的各行，这一列只需在第一行填写",
+                    ))
+            group.parts.append((row.where, {k: v for k, v in values.items() if k in spec.part_columns}))
+    return groups, findings

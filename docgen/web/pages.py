@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from .. import service
+from ..batch.cases import tabular_kinds
 from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
@@ -288,8 +289,11 @@ def _sections_from_form(form) -> list[dict[str, str]]:
 
 @bp.get("/batch")
 def batch_page() -> str:
+    """Kinds a spreadsheet can carry are offered with one; the others take case data files only."""
     kinds = [k for k in all_kinds() if k.name not in FILE_KINDS]
-    return render_template("batch.html", kinds=kinds, pdf_available=pdf_available())
+    tabular = {k.name for k in tabular_kinds()}
+    return render_template("batch.html", kinds=kinds, tabular=tabular, pdf_available=pdf_available(),
+                           tabular_titles="、".join(k.title for k in kinds if k.name in tabular))
 
 
 @bp.get("/samples/<path:name>")
