@@ -73,6 +73,10 @@ class TableSpec:
         return headers
 
     @cached_property
+    def required_keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.columns if c.required)
+
+    @cached_property
     def _by_key(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns}
 
@@ -336,13 +340,13 @@ def convert_row(
     (``{code}.bad_value``) and per required cell left empty (``{code}.missing_value``), each
     at ``{path}.{key}`` and naming the row, column, value and reason. ``required``: the keys
     that must be given in this row, when not the spec's required columns (rows of a group)."""
-    needed = {c.key for c in spec.columns if c.required} if required is None else set(required)
+    needed = spec.required_keys if required is None else required
     values: dict[str, Any] = {}
     bad: list[Finding] = []
     for key, raw in row.values.items():
-        column = spec.column(key)
-        if is_blank(raw):
+        if raw is None or raw == "" or (isinstance(raw, str) and raw.isspace()):
             continue
+        column = spec.column(key)
         try:
             value = column.convert(raw)
         except CellError as exc:
@@ -353,10 +357,13 @@ def convert_row(
             continue
         if value not in (None, "", []):
             values[key] = value
+    if all(key in values for key in needed):
+        return values, bad
+    bad_paths = {f.path for f in bad}
     missing = [
         error(f"{code}.missing_value", f"{path}.{c.key}", f"{path}.{c.key}：{row.where}“{row.header(c)}”列不能为空")
         for c in spec.columns
-        if c.key in needed and c.key not in values and not any(f.path == f"{path}.{c.key}" for f in bad)
+        if c.key in needed and c.key not in values and f"{path}.{c.key}" not in bad_paths
     ]
     return values, bad + missing
 
