@@ -21,7 +21,6 @@ from ..batch.cases import tabular_kinds
 from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
-from ..intake.jsondata import MalformedJson, decode_json, listed
 from ..kinds import all_kinds, get_kind
 from .api import content_disposition
 from .forms import SchemaForm, dotted
@@ -224,12 +223,10 @@ def summary() -> Any:
     if upload is not None and upload.filename:
         source = (upload.filename, upload.read())
     elif ledger_json:
-        try:
-            source = listed(decode_json(ledger_json, "页面保存的台账数据"), ("rows", "ledger"))
-        except MalformedJson:
-            source = None
+        source = _ledger_rows(ledger_json)
         if source is None:
-            findings, ledger_json = [error("ledger.bad_json", "ledger", "ledger：页面保存的台账数据已损坏，请重新上传台账文件")], ""
+            findings = [error("ledger.unreadable", "ledger", "台账：页面中保存的台账数据无法读取，请重新上传台账文件")]
+            ledger_json = ""
     if source is not None:
         report = service.ledger_report(source, profile)
         findings = report.findings
@@ -237,14 +234,15 @@ def summary() -> Any:
             ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in report.rows],
                                      ensure_ascii=False)
     action = form.get("_action", "")
-    if action == "add-section":
-        sections.append({"key": "", "title": "", "text": ""})
-    elif action.startswith("remove:") and action[7:].isdigit():
-        index = int(action[7:])
-        if index < len(sections) and not sections[index].get("key"):
-            sections.pop(index)
+    if action.startswith(("add", "remove")):
+        if action == "add-section":
+            sections.append({"key": "", "title": "", "text": ""})
+        elif action.startswith("remove:"):
+            index = action.split(":", 1)[1]
+            if index.isdigit() and int(index) < len(sections) and not sections[int(index)].get("key"):
+                sections.pop(int(index))
     elif action in ("docx", "pdf") and ledger_json:
-        case = {**{k: v for k, v in values.items() if v}, "ledger": json.loads(ledger_json),
+        case = {**{k: v for k, v in values.items() if v}, "ledger": _ledger_rows(ledger_json) or [],
                 "sections": [{k: v for k, v in s.items() if v or k == "text"} for s in sections]}
         try:
             document = service.render("annual-summary", case, profile, fmt=action, converter=current_app.config["CONVERTER"])
@@ -269,6 +267,15 @@ def summary() -> Any:
         form_findings=[f for f in shown if not f["path"].startswith(("ledger", "sections")) and not f["code"].startswith("ledger.")],
         by_path=findings_by_path(shown),
     ), status
+
+
+def _ledger_rows(text: str) -> list[Any] | None:
+    """The ledger rows the page keeps in a hidden field; None when they are not a JSON list."""
+    try:
+        rows = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return rows if isinstance(rows, list) else None
 
 
 def _sections_from_form(form) -> list[dict[str, str]]:
