@@ -22,6 +22,7 @@ from ..intake.tables import (
     group_rows,
     read_table as read_rows,
 )
+from ..intake.workbooks import IntakeLimits
 from ..kinds import all_kinds, get_kind
 from ..kinds.base import DocumentKind
 from .errors import MAX_CASES, BatchBadValues, BatchTooLarge, BatchUnreadable
@@ -41,7 +42,7 @@ class TableRow:
     where: RowsOrigin  # 工作表“答复函”第3行 / 第3至5行 / CSV 文件第3行
 
 
-def load_cases(kind: str, filename: str, content: bytes) -> LoadedCases:
+def load_cases(kind: str, filename: str, content: bytes, limits: IntakeLimits | None = None) -> LoadedCases:
     """Cases from an uploaded file: .json (a list, or ``{"cases": [...]}``) for any kind; for a
     kind with a table also .xlsx / .xls / .ods / .csv (see :func:`read_table`). Raises
     :class:`BatchUnreadable`, :class:`BatchBadValues` or :class:`BatchTooLarge`."""
@@ -49,7 +50,7 @@ def load_cases(kind: str, filename: str, content: bytes) -> LoadedCases:
     suffix = Path(filename).suffix.lower()
     if suffix == ".json" or (suffix not in TABLE_SUFFIXES and content.lstrip()[:1] in (b"[", b"{")):
         return LoadedCases(cases_from_json(filename, content))
-    rows = read_table(kind, filename, content)
+    rows = read_table(kind, filename, content, limits)
     return LoadedCases([r.case for r in rows], [r.where for r in rows])
 
 
@@ -71,14 +72,15 @@ def tabular_kinds() -> list[DocumentKind]:
     return [k for k in all_kinds() if k.table is not None and (k.table.record or k.table.group_record)]
 
 
-def read_table(kind: str, filename: str, content: bytes) -> list[TableRow]:
+def read_table(kind: str, filename: str, content: bytes, limits: IntakeLimits | None = None) -> list[TableRow]:
     """The rows of a cases spreadsheet (.xlsx, .xls, .ods, or .csv in UTF-8 or GB18030) as cases
     of ``kind``, with where each came from.
 
     Raises :class:`BatchUnreadable` (the kind has no table, not a spreadsheet, bad encoding,
     missing or unknown column, no rows), :class:`BatchBadValues` (cells that cannot be
     converted, required cells left empty, a letter's rows that disagree: each finding names
-    sheet, row, column, value and reason) or :class:`BatchTooLarge`.
+    sheet, row, column, value and reason) or :class:`BatchTooLarge`. A workbook is opened
+    under ``limits`` (safe defaults when None).
     """
     found = get_kind(kind)
     table = found.table
@@ -90,7 +92,7 @@ def read_table(kind: str, filename: str, content: bytes) -> list[TableRow]:
         )])
     assert table is not None
     try:
-        raw_rows = read_rows(filename, content, table, ORIGIN)
+        raw_rows = read_rows(filename, content, table, ORIGIN, limits)
     except Unreadable as exc:
         raise BatchUnreadable(exc.findings) from exc
     if table.group_record is not None:

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import InputRejected
 from ..findings import Finding, error
 from .cells import CellError, cell_text, is_blank
+from .workbooks import IntakeLimits, WorkbookRefused, check_workbook
 
 Converter = Callable[[Any], Any]
 
@@ -179,17 +180,19 @@ class Table(list):
         return text
 
 
-def read_table(filename: str, content: bytes, spec: TableSpec, origin: Origin) -> Table:
+def read_table(
+    filename: str, content: bytes, spec: TableSpec, origin: Origin, limits: IntakeLimits | None = None,
+) -> Table:
     """The non-empty rows of a workbook (.xlsx, .xls, .ods) or a .csv file, by extension, then by content.
 
-    Raises :class:`Unreadable` for an empty file, a file that is not a spreadsheet, an
-    encoding that is neither UTF-8 nor GB18030, headers the spec refuses or lacks, or a file
-    without data rows."""
+    Raises :class:`Unreadable` for an empty file, a file that is not a spreadsheet, a workbook
+    beyond ``limits`` (``{origin}.too_large``, see :mod:`.workbooks`), an encoding that is
+    neither UTF-8 nor GB18030, headers the spec refuses or lacks, or a file without data rows."""
     suffix = Path(filename).suffix.lower()
     if not content.strip():
         raise Unreadable([origin.problem("empty", f"{origin.noun}“{filename}”是空的")])
     if suffix in WORKBOOK_SUFFIXES or (suffix != ".csv" and content.startswith((b"PK", OLE_MAGIC))):
-        place, grid = _workbook_grid(filename, content, origin)
+        place, grid = _workbook_grid(filename, content, origin, limits)
     elif suffix == ".csv":
         place, grid = _csv_grid(filename, content, origin)
     else:
@@ -201,13 +204,21 @@ def read_table(filename: str, content: bytes, spec: TableSpec, origin: Origin) -
     return _rows(place, grid, spec, origin)
 
 
-def _workbook_grid(filename: str, content: bytes, origin: Origin) -> tuple[str, list[list[Any]]]:
+def _workbook_grid(
+    filename: str, content: bytes, origin: Origin, limits: IntakeLimits | None,
+) -> tuple[str, list[list[Any]]]:
     """The first visible worksheet as rows of cell values from A1 (python-calamine).
 
     calamine reads every row the sheet holds, whatever its ``<dimension>`` declares (openpyxl's
-    read-only mode stops where a stale dimension says the sheet ends)."""
+    read-only mode stops where a stale dimension says the sheet ends). A zip-based workbook is
+    checked under ``limits`` first (:func:`.workbooks.check_workbook`)."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+    if content.startswith(b"PK"):
+        try:
+            check_workbook(filename, content, limits)
+        except WorkbookRefused as exc:
+            raise Unreadable([origin.problem("too_large" if exc.too_large else "not_a_spreadsheet", str(exc))]) from exc
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         try:

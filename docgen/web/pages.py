@@ -228,7 +228,7 @@ def summary() -> Any:
             findings = [error("ledger.unreadable", "ledger", "台账：页面中保存的台账数据无法读取，请重新上传台账文件")]
             ledger_json = ""
     if source is not None:
-        report = service.ledger_report(source, profile)
+        report = service.ledger_report(source, profile, current_app.config["SETTINGS"].intake_limits())
         findings = report.findings
         if report.figures is not None and isinstance(source, tuple):  # keep the uploaded rows for the next submit
             ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in report.rows],

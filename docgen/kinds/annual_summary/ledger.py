@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...findings import Finding, error, has_errors, warning
 from ...intake.cells import cell_bool, cell_choice, cell_date, cell_integer, cell_source, cell_text, cell_units
 from ...intake.jsondata import MalformedJson, decode_json, listed
+from ...intake.workbooks import IntakeLimits
 from ...intake.tables import Column, Origin, RawRow, Table, TableSpec, Unreadable, convert_row, read_table, rows_from_records
 
 Role = Literal["主办", "会办"]
@@ -163,12 +164,13 @@ class Ledger:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_ledger_file(filename: str, content: bytes) -> list[RawRow]:
-    """Rows of a .xlsx, .csv or .json file (by extension, then by content)."""
+def read_ledger_file(filename: str, content: bytes, limits: IntakeLimits | None = None) -> list[RawRow]:
+    """Rows of a .xlsx, .xls, .ods, .csv or .json file (by extension, then by content); a
+    workbook is opened under ``limits`` (safe defaults when None)."""
     try:
         if Path(filename).suffix.lower() == ".json" and content.strip():
             return _json_rows(filename, content)
-        return read_table(filename, content, LEDGER_TABLE, ORIGIN)
+        return read_table(filename, content, LEDGER_TABLE, ORIGIN, limits)
     except Unreadable as exc:
         raise LedgerUnreadable(exc.findings) from exc
 
@@ -246,8 +248,8 @@ def _duplicates(rows: list[LedgerRow], positions: list[int], raw_rows: list[RawR
             seen[key] = index
 
 
-def load_ledger(rows_or_file: list[Any] | tuple[str, bytes]) -> Ledger:
+def load_ledger(rows_or_file: list[Any] | tuple[str, bytes], limits: IntakeLimits | None = None) -> Ledger:
     """A ledger from inline records or from (filename, content); raises :class:`LedgerUnreadable`."""
     if isinstance(rows_or_file, tuple):
-        return normalise(read_ledger_file(*rows_or_file))
+        return normalise(read_ledger_file(*rows_or_file, limits))
     return normalise(raw_rows_from_records(rows_or_file))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...findings import Finding, error, has_errors
+from ...intake.workbooks import IntakeLimits
 from ...profile import Profile
 from . import chart
 from .figures import Figures, compute, rating_counts
@@ -84,10 +85,12 @@ def class_findings(ledger: Ledger, profile: Profile) -> list[Finding]:
     ]
 
 
-def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile) -> LedgerReport:
+def ledger_report(
+    source: list[Any] | tuple[str, bytes], profile: Profile, limits: IntakeLimits | None = None,
+) -> LedgerReport:
     """The figures of a ledger given as records or as (filename, content), with its findings."""
     try:
-        ledger = load_ledger(source)
+        ledger = load_ledger(source, limits)
     except LedgerUnreadable as exc:
         return LedgerReport(None, exc.findings)
     findings = ledger.findings + class_findings(ledger, profile)
