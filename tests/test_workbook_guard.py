@@ -10,6 +10,7 @@ import tracemalloc
 import zipfile
 
 import pytest
+import xlwt
 from openpyxl import Workbook
 
 from docgen.intake.workbooks import IntakeLimits, SheetLimits, WorkbookRefused, check_workbook
@@ -180,3 +181,17 @@ def test_the_sheet_limits_come_from_the_settings():
     assert response.status_code == 422 and response.json["findings"][0]["code"] == "ledger.too_large"
     assert "超过上限（1000行" in response.json["findings"][0]["message"]
     assert load_settings(None).intake_limits() == IntakeLimits()  # the defaults are the library's
+
+
+def test_an_xls_sheet_beyond_the_limits_is_refused_before_it_becomes_rows():
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("台账")
+    for c, name in enumerate(HEADER):
+        sheet.write(0, c, name)
+    sheet.write(1999, 0, "建议")  # the 2,000th row
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(LedgerUnreadable) as caught:
+        load_ledger(("台账.xls", out.getvalue()), IntakeLimits(sheet=SheetLimits(max_rows=1_000)))
+    assert caught.value.findings[0].code == "ledger.too_large"
+    assert "“台账.xls”的工作表（台账）有数据的区域达2000行×5列" in caught.value.findings[0].message

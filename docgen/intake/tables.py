@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import InputRejected
 from ..findings import Finding, error
 from .cells import CellError, cell_text, is_blank
-from .workbooks import IntakeLimits, WorkbookRefused, check_workbook
+from .workbooks import IntakeLimits, WorkbookRefused, check_sheet_size, check_workbook
 
 Converter = Callable[[Any], Any]
 
@@ -227,9 +227,13 @@ def _workbook_grid(
             if shown is None:
                 raise Unreadable([origin.problem("empty", f"{origin.noun}“{filename}”中没有工作表")])
             sheet = workbook.get_sheet_by_name(shown.name)
+            if sheet.end is not None:
+                check_sheet_size(filename, shown.name, sheet.end[0] + 1, sheet.end[1] + 1, limits)
             return f"工作表“{shown.name}”", sheet.to_python(skip_empty_area=False)
         finally:
             workbook.close()
+    except WorkbookRefused as exc:
+        raise Unreadable([origin.problem("too_large", str(exc))]) from exc
     except (CalamineError, OSError, ValueError, IndexError, TypeError) as exc:
         raise Unreadable([origin.problem(
             "not_a_spreadsheet",

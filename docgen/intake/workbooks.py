@@ -56,6 +56,16 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _within(filename: str, sheet: str, limits: SheetLimits, rows: int, columns: int, what: str = "有数据的区域") -> None:
+    if rows > limits.max_rows or rows * columns > limits.max_cells:
+        raise WorkbookRefused(
+            f"“{filename}”的工作表（{sheet}）{what}达{rows}行×{columns}列，"
+            f"超过上限（{limits.max_rows}行、{limits.max_cells}个单元格），已拒绝；"
+            "请删去表格右侧和下方多余的内容，或分成几个文件上传",
+            too_large=True,
+        )
+
+
 class _Extent(ABC):
     """The filled extent of a sheet's XML, counted token by token as it streams by."""
 
@@ -63,15 +73,9 @@ class _Extent(ABC):
         self.filename, self.member, self.limits = filename, member, limits
         self.rows = self.columns = 0
 
-    def grow(self, rows: int, columns: int, what: str = "有数据的区域") -> None:
+    def grow(self, rows: int, columns: int) -> None:
         self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
-        if self.rows > self.limits.max_rows or self.rows * self.columns > self.limits.max_cells:
-            raise WorkbookRefused(
-                f"“{self.filename}”的工作表（{self.member}）{what}达{self.rows}行×{self.columns}列，"
-                f"超过上限（{self.limits.max_rows}行、{self.limits.max_cells}个单元格），已拒绝；"
-                "请删去表格右侧和下方多余的内容，或分成几个文件上传",
-                too_large=True,
-            )
+        _within(self.filename, self.member, self.limits, self.rows, self.columns)
 
     @abstractmethod
     def feed(self, text: bytes) -> None:
@@ -86,7 +90,7 @@ class _XlsxSheet(_Extent):
 
     def feed(self, text: bytes) -> None:
         for match in self.DIMENSION.finditer(text):
-            _XlsxSheet(self.filename, self.member, self.limits).grow(int(match[2]), _column_number(match[1]), "声明的范围")
+            _within(self.filename, self.member, self.limits, int(match[2]), _column_number(match[1]), "声明的范围")
         for match in self.CELL.finditer(text):
             if not match[3]:  # <c r="XFD9" s="1"/> is formatting only: calamine leaves it out
                 self.grow(int(match[2]), _column_number(match[1]))
@@ -123,6 +127,12 @@ class _OdsContent(_Extent):
                 self.column += int(repeat[1]) if repeat else 1
                 if b"office:value-type=" in attributes:
                     self.filled = self.column
+
+
+def check_sheet_size(filename: str, sheet: str, rows: int, columns: int, limits: IntakeLimits | None = None) -> None:
+    """A sheet calamine has read, of ``rows`` × ``columns`` from A1, is within the limits before it
+    becomes Python rows (the only check an .xls gets); raises :class:`WorkbookRefused`."""
+    _within(filename, sheet, (limits or IntakeLimits()).sheet, rows, columns)
 
 
 def _extent_of(filename: str, member: str, limits: SheetLimits) -> _Extent | None:
