@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from .archive import ArchiveLimits
 from .converter import PoolSettings
 from .errors import ConfigError
+from .intake.workbooks import IntakeLimits, SheetLimits
 
 SETTINGS_FILE_ENV = "DOCGEN_SETTINGS"
 
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     archive_max_entries: int = Field(1000, ge=1, title="上传压缩包（.xlsx/.docx）的文件数上限")
     archive_max_bytes: int = Field(100 * 1024 * 1024, ge=1024, title="上传压缩包解压后的总大小上限（字节）")
     archive_max_ratio: float = Field(100.0, ge=1, title="上传压缩包中单个文件的压缩比上限")
+    sheet_max_rows: int = Field(100_000, ge=10, title="上传表格中一个工作表有数据的行数上限")
+    sheet_max_cells: int = Field(5_000_000, ge=100, title="上传表格中一个工作表有数据区域的单元格数上限")
     data_dir: Path = Field(_default_data_dir(), title="批量任务数据目录（记录与结果文件）")
     job_threads: int = Field(2, ge=1, le=32, title="每个服务进程同时运行的批量任务数")
     job_lease: float = Field(60.0, ge=2, le=3600, title="批量任务租约时长（秒，进程失联后由其他进程接手）")
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
 
     def archive_limits(self) -> ArchiveLimits:
         return ArchiveLimits(self.archive_max_entries, self.archive_max_bytes, self.archive_max_ratio)
+
+    def intake_limits(self) -> IntakeLimits:
+        """The bounds of opening an uploaded workbook: the archive's and its sheets'."""
+        return IntakeLimits(self.archive_limits(), SheetLimits(self.sheet_max_rows, self.sheet_max_cells))
 
 
 def load_settings(settings_file: str | Path | None = None, **overrides: Any) -> Settings:
