@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen.jobs import JobSpec, JobStore, distributed
+from docgen.jobs import JobSpec, JobStore, distributed, job_request
 from docgen.profile import load_profile
 from docgen.settings import load_settings
 from docgen.web import create_app
@@ -65,7 +65,7 @@ def wait_done(store: JobStore, job_id: str, timeout: float = 1800) -> float:
 def timed_job(store: JobStore, start, count: int) -> float:
     """Seconds from submission to the stored file of one merged-PDF job of ``count`` letters."""
     began = time.monotonic()
-    job = store.create(JobSpec("reply-letter", "pdf", "pdf", False, False, count), {"cases": letters(count), "origins": None})
+    job = store.create(JobSpec("reply-letter", "pdf", "pdf", False, False, count), job_request(letters(count), None))
     start(job.id)
     return wait_done(store, job.id) - began
 

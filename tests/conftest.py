@@ -92,7 +92,8 @@ def reply_letters() -> dict[str, bytes]:
 
 @pytest.fixture(scope="session", autouse=True)
 def job_data_dir(tmp_path_factory) -> Path:
-    """Batch jobs of the test session's apps and servers go to a temporary store, not the user's."""
+    """Batch jobs of the test session's apps and servers go to a temporary store, not the user's
+    (this one for the apps of module- and session-wide fixtures)."""
     folder = tmp_path_factory.mktemp("docgen-data")
     previous = os.environ.get("DOCGEN_DATA_DIR")
     os.environ["DOCGEN_DATA_DIR"] = str(folder)
@@ -101,6 +102,13 @@ def job_data_dir(tmp_path_factory) -> Path:
         os.environ.pop("DOCGEN_DATA_DIR", None)
     else:
         os.environ["DOCGEN_DATA_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def job_store_of_the_test(tmp_path_factory, monkeypatch) -> None:
+    """Each test's apps get a job store of their own, so that no app's job runner takes up a job
+    submitted through another test's app (with another converter)."""
+    monkeypatch.setenv("DOCGEN_DATA_DIR", str(tmp_path_factory.mktemp("jobs")))
 
 
 @pytest.fixture

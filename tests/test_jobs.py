@@ -25,7 +25,7 @@ from test_batch import BlankPdfConverter
 from test_faults import free_port
 from docgen import batch
 from docgen.cli import main
-from docgen.jobs import JobRunner, JobSpec, JobStore, RunnerSettings, run_job
+from docgen.jobs import JobRunner, JobSpec, JobStore, RunnerSettings, job_request, run_job
 from docgen.jobs.store import claimer_name
 from docgen.profile import load_profile
 from docgen.settings import load_settings
@@ -58,7 +58,7 @@ def wait_for(read, until, timeout: float = 60, every: float = 0.05):
 
 def new_job(store: JobStore, cases: list[dict], output: str = "zip") -> str:
     spec = JobSpec(KIND, output, "docx", False, False, len(cases))
-    return store.create(spec, {"cases": cases, "origins": None}).id
+    return store.create(spec, job_request(cases, None)).id
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def test_a_callback_left_undelivered_by_a_stopped_process_is_made_by_the_next(tm
     store = JobStore(tmp_path)
     hook = receiver()
     spec = JobSpec(KIND, "zip", "docx", False, False, 1, callback_url=hook.url, callback_secret="s" * 43)
-    job_id = store.create(spec, {"cases": letters(1), "origins": None}).id
+    job_id = store.create(spec, job_request(letters(1), None)).id
     run_job(store, job_id, profile=load_profile(), converter=None, describe=error_body, carry_on=lambda: True)
     assert store.get(job_id).state == "done" and store.get(job_id).callback_state == "pending"
     runner = JobRunner(store, lambda *_: pytest.fail("a finished job is not run again"), RunnerSettings(poll=0.05))

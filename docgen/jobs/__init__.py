@@ -3,11 +3,11 @@ threads of any process sharing that store (:mod:`.runner`), each job's work done
 document so that an interrupted job resumes where it stopped (:mod:`.execute`), and an optional
 signed completion callback (:mod:`.callback`)."""
 
-from .execute import JobStopped, run_job
+from .execute import JobStopped, job_request, run_job
 from .runner import JobRunner, RunnerSettings
 from .store import FINISHED, UNFINISHED, Job, JobSpec, JobStore, StoredDocument
 
 __all__ = [
     "FINISHED", "UNFINISHED", "Job", "JobRunner", "JobSpec", "JobStopped", "JobStore", "RunnerSettings",
-    "StoredDocument", "run_job",
+    "StoredDocument", "job_request", "run_job",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import batch, service
+from ..batch.cases import RowsOrigin
 from ..errors import DocgenError
 from ..profile import Profile
 from .store import JobStore
@@ -20,13 +21,25 @@ class JobStopped(Exception):
     """The job was cancelled, or another process took it over: stop working on it."""
 
 
+def job_request(cases: list[Any], origins: list[str | None] | None) -> dict[str, Any]:
+    """A job's input as the store keeps it (JSON): the cases, and where each came from, with the
+    sheet cells of its paths when it was read from a table."""
+    def origin(where: str | None) -> dict[str, Any] | None:
+        if not where:
+            return None
+        return {"where": str(where), "places": dict(where.places) if isinstance(where, RowsOrigin) else {}}
+
+    return {"cases": cases, "origins": [origin(where) for where in origins] if origins else None}
+
+
 def plan_of(store: JobStore, job_id: str, profile: Profile) -> batch.BatchPlan:
     """The job's cases checked again (the checks are quick and give the same answer)."""
     job = store.get(job_id)
     if job is None:
         raise JobStopped(job_id)
     request = store.request(job_id)
-    return batch.check_cases(job.kind, request["cases"], strict=job.strict, profile=profile, origins=request.get("origins"))
+    origins = [RowsOrigin(o["where"], o["places"]) if o else None for o in request["origins"] or []] or None
+    return batch.check_cases(job.kind, request["cases"], strict=job.strict, profile=profile, origins=origins)
 
 
 def store_document(store: JobStore, job_id: str, index: int, document: service.RenderedDocument) -> None:

@@ -29,7 +29,7 @@ from ..findings import Finding, Severity
 from ..kinds import get_kind
 from ..pdf import PDF_MEDIA_TYPE
 from ..intake.cells import is_blank, yes_no
-from ..jobs import Job, JobRunner, JobSpec, JobStore, RunnerSettings, callback, run_job
+from ..jobs import Job, JobRunner, JobSpec, JobStore, RunnerSettings, callback, job_request, run_job
 from ..settings import Settings
 from .api import content_disposition, parse_json
 from .problems import ApiProblem, from_docgen_error, problem_body, problem_response
@@ -266,7 +266,7 @@ def submit_job() -> tuple[Response, int, dict[str, str]]:
     job = jobs.store.create(
         JobSpec(wanted.kind, wanted.output, wanted.document_format, wanted.strict, wanted.draft, len(wanted.cases),
                 callback_url=wanted.callback_url, callback_secret=secret),
-        {"cases": wanted.cases, "origins": wanted.origins},
+        job_request(wanted.cases, wanted.origins),
     )
     try:
         jobs.launch(job.id)
