@@ -245,6 +245,53 @@ def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
     ctx.exit(0 if report.ok else EXIT_FINDINGS)
 
 
+@main.command()
+@click.argument("items")
+@click.option("--office", help="交办单位，如“江州市人民政府办公室”（表格输入时必填）")
+@click.option("--level", help="层级，如 市、区、县（表格输入时必填）")
+@click.option("--year", type=click.IntRange(2000, 2100), help="年度（表格输入时必填）")
+@click.option("--meeting-on", help="交办会日期 YYYY-MM-DD（表格输入时必填）")
+@click.option("-o", "--output", required=True, help="交办清单（.docx 或 .pdf）")
+@click.option("--notices", type=click.Path(dir_okay=False), help="另将各单位的交办单打包为 .zip")
+@click.pass_context
+def assignment(ctx: click.Context, items: str, office: str | None, level: str | None, year: int | None,
+               meeting_on: str | None, output: str, notices: str | None) -> None:
+    """生成交办清单：交办件表格（.xlsx/.csv，或整份 .json 案件）→ 按主办单位列出的清单，及各单位交办单。"""
+    target = _output_path(output)
+    if notices and Path(notices).suffix.lower() != ".zip":
+        raise UsageProblem(f"交办单请输出为 .zip（收到“{notices}”）")
+    given = {"office": office, "level": level, "year": year, "meeting_on": meeting_on}
+    if Path(items).suffix.lower() == ".json":
+        data = {**read_case(items), **{k: v for k, v in given.items() if v is not None}}
+    else:
+        missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is None]
+        if missing:
+            raise UsageProblem(f"表格输入须同时给出 {'、'.join(missing)}")
+        try:
+            data = get_kind("assignment-list").attach(given, "items", *read_file_arg(items, "交办件表格"))
+        except CaseRejected as exc:
+            echo_findings(exc.findings)
+            click.echo("未生成文书：交办件表格有误", err=True)
+            ctx.exit(EXIT_FINDINGS)
+    render_to(ctx, "assignment-list", data, target, draft=False)
+    if notices:
+        result = service.assignment_notices(data, _profile(ctx))
+        write_atomically(Path(notices), result.content)
+        click.echo(f"已生成 {notices}：{result.rendered} 个单位的交办单", err=True)
+
+
+def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
+    """(file name, content) of an input file, or a usage problem naming ``what`` it should be."""
+    try:
+        return Path(path).name, Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise UsageProblem(f"找不到{what}：{path}") from exc
+    except IsADirectoryError as exc:
+        raise UsageProblem(f"{what}应为文件，{path} 是目录") from exc
+    except OSError as exc:
+        raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
 @main.command("batch")
 @click.argument("kind", type=KIND_NAMES)
 @click.argument("cases")

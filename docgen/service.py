@@ -116,3 +116,20 @@ def draft_watermark(converter: Converter) -> bytes:
     if converter not in _watermarks:
         _watermarks[converter] = converter.convert(render_docx("draft-watermark.docx", {}))
     return _watermarks[converter]
+
+
+def assignment_notices(
+    data: Any, profile: Profile | None = None, *, document_format: Format = "docx", converter: Converter | None = None
+) -> Any:
+    """Each unit's 交办单 from an assignment list, as one .zip (a :class:`docgen.batch.BatchResult`)
+    named by unit. Raises :class:`InvalidCase` when the list itself has errors."""
+    from .batch import run_batch
+    from .kinds.assignment import notice_cases
+
+    result = check("assignment-list", data, profile)
+    if not result.ok or result.case is None:
+        raise InvalidCase(result.kind, result.findings)
+    return run_batch(
+        "assignment-notice", notice_cases(result.case), output="zip", document_format=document_format,
+        strict=True, profile=result.profile, converter=converter,
+    )

@@ -10,7 +10,7 @@ from flask import Flask
 
 from ..converter import ConverterPool, PoolSettings
 from ..profile import load_profile
-from . import api, api_docs, batch, pages, problems
+from . import api, api_docs, batch, pages, problems, yearly
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
@@ -44,4 +44,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(batch.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api_docs.bp)
+    app.register_blueprint(yearly.bp)
     return app

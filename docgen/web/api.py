@@ -131,3 +131,18 @@ def ledger_stats() -> Response:
     if report.figures is None:
         raise LedgerUnreadable(report.findings)
     return jsonify(report.to_dict())
+
+
+@bp.post("/api/v1/assignment/notices")
+def assignment_notices() -> Response:
+    """Each unit's 交办单 from an assignment list (JSON, or multipart with the case in ``case`` and
+    the items spreadsheet in ``items``), as a .zip named by unit."""
+    fmt = _requested_format()
+    result = service.assignment_notices(
+        _case_from_request(get_kind("assignment-list")), current_app.config["PROFILE"],
+        document_format=fmt, converter=current_app.config["CONVERTER"],
+    )
+    response = Response(result.content, mimetype=result.media_type)
+    response.headers["Content-Disposition"] = content_disposition("交办单.zip", "assignment-notices.zip")
+    response.headers["X-Docgen-Batch"] = result.summary
+    return response

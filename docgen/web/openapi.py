@@ -151,6 +151,21 @@ def _other_paths() -> dict[str, Any]:
     }
 
 
+def _yearly_paths() -> dict[str, Any]:
+    """The year's lists: each unit's 交办单 from the assignment list."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "/api/v1/assignment/notices": {"post": {
+            "operationId": "assignment_notices", "summary": "各单位交办单：由交办清单按单位生成，打包为压缩包",
+            "requestBody": {"required": True, "description": "交办清单的案件 JSON，或 multipart（case 字段为 JSON，items 为交办件表格）",
+                            "content": {"application/json": {"schema": {"type": "object"}},
+                                        "multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "压缩包，每个单位一份交办单，附 报告.json", "content": {"application/zip": binary}},
+                          "422": _problem("交办清单未通过检查"), "400": _problem("请求有误")},
+        }},
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     kinds = all_kinds()
@@ -190,6 +205,7 @@ def openapi_document() -> dict[str, Any]:
     for kind in kinds:
         paths.update(_kind_paths(kind.name, kind.title, refs[(kind.model, "validation")]["$ref"]))
     paths.update(_other_paths())
+    paths.update(_yearly_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -1,0 +1,56 @@
+"""The clerks' pages for the year's lists: the assignment list (交办清单) from the items
+spreadsheet, with each unit's 交办单; thin over :mod:`docgen.service` like the other pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from .. import service
+from ..errors import DocgenError, InvalidCase
+from ..findings import Finding, error
+from ..kinds import get_kind
+from .api import content_disposition
+from .pages import described, pdf_available
+
+bp = Blueprint("yearly", __name__)
+
+ASSIGNMENT_FIELDS = ("office", "level", "year", "meeting_on")
+
+
+def _download(content: bytes, media_type: str, filename: str, fallback: str) -> Response:
+    response = Response(content, mimetype=media_type)
+    response.headers["Content-Disposition"] = content_disposition(filename, fallback)
+    return response
+
+
+@bp.route("/assignment", methods=["GET", "POST"])
+def assignment() -> Any:
+    """Upload the year's items with the meeting's facts; download the list or the units' 交办单."""
+    values = {name: request.form.get(name, "").strip() for name in ASSIGNMENT_FIELDS}
+    findings: list[Finding] = []
+    if request.method == "POST":
+        action = request.form.get("_action", "docx")
+        upload = request.files.get("items")
+        if upload is None or not upload.filename:
+            findings = [error("items.missing_file", "items", "items：请上传交办件表格（.xlsx 或 .csv）")]
+        else:
+            data = {k: v for k, v in values.items() if v}
+            profile, converter = current_app.config["PROFILE"], current_app.config["CONVERTER"]
+            try:
+                data = get_kind("assignment-list").attach(data, "items", upload.filename, upload.read())
+                if action == "notices":
+                    result = service.assignment_notices(data, profile)
+                    return _download(result.content, result.media_type, "交办单.zip", "assignment-notices.zip")
+                fmt = "pdf" if action == "pdf" else "docx"
+                document = service.render("assignment-list", data, profile, fmt=fmt, converter=converter)
+                return _download(document.content, document.media_type, document.filename, f"assignment-list.{fmt}")
+            except InvalidCase as exc:
+                findings = list(exc.findings)
+            except DocgenError as exc:
+                findings = list(exc.findings) or [error(exc.code, "", exc.message)]
+    status = 422 if any(f.severity.value == "error" for f in findings) else 200
+    return render_template(
+        "assignment.html", values=values, findings=described(findings), pdf_available=pdf_available()
+    ), status
