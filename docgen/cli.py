@@ -6,6 +6,7 @@ Exit codes: 0 success (warnings allowed), 1 the case has findings of severity er
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -18,8 +19,9 @@ import click
 
 from . import service
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
-from .errors import CaseRejected, DocgenError, InvalidCase
+from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
+from .formatting import DateTextError, parse_date
 from .intake.jsondata import MalformedJson, decode_json
 from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
@@ -290,6 +292,58 @@ def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
         raise UsageProblem(f"{what}应为文件，{path} 是目录") from exc
     except OSError as exc:
         raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateTextError as exc:
+        raise UsageProblem(f"--as-of：{exc}") from exc
+
+
+@main.command()
+@click.argument("letters", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的台账（.xlsx）")
+@click.option("--as-of", help="剩余天数和状态计算到的日期（默认当天），如 2025-09-01")
+@click.pass_context
+def commitments(ctx: click.Context, letters: tuple[str, ...], output: str, as_of: str | None) -> None:
+    """生成承诺事项台账：答复函（.json 单件或列表，或批量表格 .xlsx/.csv）中的每项承诺一行。"""
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageProblem(f"承诺事项台账请输出为 .xlsx（收到“{output}”）")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"输出目录不存在：{target.parent}")
+    files = [read_file_arg(path, "答复函文件") for path in letters]
+    try:
+        ledger = service.commitments_ledger(files, _as_of(as_of), _profile(ctx))
+    except InputRejected as exc:
+        echo_findings(list(exc.findings))
+        click.echo(f"未生成台账：{exc.title}", err=True)
+        ctx.exit(EXIT_FINDINGS if exc.code == "invalid_letters" else EXIT_USAGE)
+    write_atomically(target, ledger.content)
+    click.echo(f"已生成 {target}", err=True)
+
+
+@main.command("commitments-check")
+@click.argument("ledger")
+@click.option("--as-of", help="按哪一天判断逾期（默认当天），如 2025-09-01")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_context
+def commitments_check(ctx: click.Context, ledger: str, as_of: str | None, as_json: bool) -> None:
+    """读回承诺事项台账，列出已逾期仍未办结的承诺（退出码：0 已读取，1 有单元格错误，2 无法读取）。"""
+    try:
+        review = service.review_commitments(*read_file_arg(ledger, "承诺事项台账"), _as_of(as_of))
+    except InputRejected as exc:
+        raise UsageProblem("\n".join(f.message for f in exc.findings) or exc.message) from exc
+    if as_json:
+        click.echo(json.dumps(review.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        echo_findings(review.findings)
+        counts = "，".join(f"{status}{n}项" for status, n in review.by_status.items())
+        click.echo(f"共{review.total}项承诺：{counts}；逾期未办结{len(review.overdue)}项", err=True)
+    ctx.exit(0 if review.ok else EXIT_FINDINGS)
 
 
 @main.command("batch")

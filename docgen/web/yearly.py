@@ -1,5 +1,6 @@
 """The clerks' pages for the year's lists: the assignment list (交办清单) from the items
-spreadsheet, with each unit's 交办单; thin over :mod:`docgen.service` like the other pages."""
+spreadsheet, with each unit's 交办单; the commitments ledger (承诺事项台账) from the reply
+letters, and its read-back. Thin over :mod:`docgen.service` like the other pages."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import service
-from ..errors import DocgenError, InvalidCase
+from ..errors import DocgenError, InputRejected, InvalidCase
 from ..findings import Finding, error
+from ..formatting import DateTextError, parse_date
 from ..kinds import get_kind
 from .api import content_disposition
 from .pages import described, pdf_available
@@ -54,3 +56,35 @@ def assignment() -> Any:
     return render_template(
         "assignment.html", values=values, findings=described(findings), pdf_available=pdf_available()
     ), status
+
+
+@bp.route("/commitments", methods=["GET", "POST"])
+def commitments() -> Any:
+    """Make the commitments ledger from reply letters, or read an updated ledger back."""
+    as_of_text = request.form.get("as_of", "").strip()
+    findings: list[Finding] = []
+    review = None
+    if request.method == "POST":
+        action = request.form.get("_action", "make")
+        try:
+            as_of = parse_date(as_of_text) if as_of_text else None
+        except DateTextError as exc:
+            findings = [error("as_of.format", "as_of", f"as_of：{exc}")]
+        else:
+            try:
+                if action == "review":
+                    upload = request.files.get("ledger")
+                    if upload is None or not upload.filename:
+                        raise InputRejected([error("commitments.missing_file", "ledger", "ledger：请上传承诺事项台账（.xlsx）")])
+                    review = service.review_commitments(upload.filename, upload.read(), as_of)
+                    findings = review.findings
+                else:
+                    files = [(u.filename, u.read()) for u in request.files.getlist("letters") if u.filename]
+                    if not files:
+                        raise InputRejected([error("letters.missing_file", "letters", "letters：请上传答复函文件（.json、.xlsx 或 .csv）")])
+                    ledger = service.commitments_ledger(files, as_of, current_app.config["PROFILE"])
+                    return _download(ledger.content, ledger.media_type, ledger.filename, "commitments.xlsx")
+            except DocgenError as exc:
+                findings = list(exc.findings) or [error(exc.code, "", exc.message)]
+    status = 422 if any(f.severity.value == "error" for f in findings) else 200
+    return render_template("commitments.html", as_of=as_of_text, review=review, findings=described(findings)), status
