@@ -1,4 +1,5 @@
-"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``.
+"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``,
+and the year's lists: ``assignment | speech | commitments | commitments-check``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -292,6 +293,36 @@ def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
         raise UsageProblem(f"{what}应为文件，{path} 是目录") from exc
     except OSError as exc:
         raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
+@main.command()
+@click.option("--items", "items_file", required=True, help="今年的交办件表格（.xlsx/.csv，与交办清单相同）")
+@click.option("--ledger", "ledger_file", required=True, help="去年的办理台账（.xlsx/.csv/.json，与年度总结相同）")
+@click.option("--case", "case_file", help="其余内容（JSON：level、year、speaker、delivered_on、review、requirements……）")
+@click.option("--level", help="层级，如 市、区、县")
+@click.option("--year", type=click.IntRange(2001, 2100), help="今年的年度")
+@click.option("--speaker", help="讲话人，如“副市长 李明”")
+@click.option("--delivered-on", help="讲话日期 YYYY-MM-DD")
+@click.option("-o", "--output", required=True, help="输出文件（.docx 或 .pdf）")
+@click.pass_context
+def speech(ctx: click.Context, items_file: str, ledger_file: str, case_file: str | None, level: str | None,
+           year: int | None, speaker: str | None, delivered_on: str | None, output: str) -> None:
+    """生成交办会讲话稿：今年交办件表格 + 去年台账 → 讲话稿初稿（数据自动写入，供修改）。"""
+    target = _output_path(output)
+    data = read_case(case_file) if case_file else {}
+    if not isinstance(data, dict):
+        raise UsageProblem("--case 应为 JSON 对象")
+    given = {"level": level, "year": year, "speaker": speaker, "delivered_on": delivered_on}
+    data = {**data, **{k: v for k, v in given.items() if v is not None}}
+    kind = get_kind("assignment-speech")
+    try:
+        data = kind.attach(data, "items", *read_file_arg(items_file, "交办件表格"))
+        data = kind.attach(data, "ledger", *read_ledger_arg(ledger_file))
+    except CaseRejected as exc:
+        echo_findings(exc.findings)
+        click.echo("未生成文书：表格有误", err=True)
+        ctx.exit(EXIT_FINDINGS)
+    render_to(ctx, "assignment-speech", data, target, draft=False)
 
 
 def _as_of(text: str | None) -> dt.date | None:

@@ -32,8 +32,9 @@ PITCH_MM = (TYPE_AREA_BOTTOM_MM - MARGIN_TOP_MM) / 22  # 22 lines a page
 NUMERAL = "0123456789〇零一二三四五六七八九十百千"
 DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})年.+月.+日$")
 LETTER_KINDS = ("reply-letter", "co-handling-opinion", "assignment-notice")
-KINDS = (*LETTER_KINDS, "survey-form", "review-opinion", "annual-summary", "assignment-list")
-UNSIGNED_KINDS = ("survey-form", "assignment-list")  # a form and a meeting's table: no signature or date
+KINDS = (*LETTER_KINDS, "survey-form", "review-opinion", "annual-summary", "assignment-list", "assignment-speech")
+# a form, a meeting's table and a speech: no signature or date at the end
+UNSIGNED_KINDS = ("survey-form", "assignment-list", "assignment-speech")
 
 
 def _render(kind: str, case: dict, profile, pool) -> list[Page]:

@@ -1,5 +1,6 @@
 """The clerks' pages for the year's lists: the assignment list (交办清单) from the items
-spreadsheet, with each unit's 交办单; the commitments ledger (承诺事项台账) from the reply
+spreadsheet, with each unit's 交办单; the speech draft (交办会讲话稿) from this year's items and
+last year's ledger; the commitments ledger (承诺事项台账) from the reply
 letters, and its read-back. Thin over :mod:`docgen.service` like the other pages."""
 
 from __future__ import annotations
@@ -88,3 +89,53 @@ def commitments() -> Any:
                 findings = list(exc.findings) or [error(exc.code, "", exc.message)]
     status = 422 if any(f.severity.value == "error" for f in findings) else 200
     return render_template("commitments.html", as_of=as_of_text, review=review, findings=described(findings)), status
+
+
+SPEECH_FIELDS = ("level", "year", "speaker", "delivered_on", "title", "opening", "review", "this_year", "closing")
+
+
+def _requirements_from_form(form) -> list[dict[str, str]]:
+    out, index = [], 0
+    while f"requirements.{index}.title" in form:
+        out.append({"title": form.get(f"requirements.{index}.title", "").strip(),
+                    "text": form.get(f"requirements.{index}.text", "")})
+        index += 1
+    return out
+
+
+@bp.route("/speech", methods=["GET", "POST"])
+def speech() -> Any:
+    """The speech draft: this year's items and last year's ledger uploaded, the office's words typed."""
+    from ..kinds.assignment_speech import default_requirements
+
+    form = request.form
+    values = {name: form.get(name, "") for name in SPEECH_FIELDS}
+    requirements = _requirements_from_form(form) if request.method == "POST" else [
+        r.model_dump() for r in default_requirements()]
+    findings: list[Finding] = []
+    action = form.get("_action", "")
+    if action == "add-requirement":
+        requirements.append({"title": "", "text": ""})
+    elif action.startswith("remove:"):
+        index = int(action.split(":", 1)[1])
+        if 0 <= index < len(requirements):
+            requirements.pop(index)
+    elif action in ("docx", "pdf"):
+        data: dict[str, Any] = {k: v.strip() for k, v in values.items() if v.strip()}
+        data["requirements"] = [r for r in requirements if r["title"] or r["text"].strip()]
+        kind = get_kind("assignment-speech")
+        try:
+            for field in ("items", "ledger"):
+                upload = request.files.get(field)
+                if upload is None or not upload.filename:
+                    label = "今年交办件表格" if field == "items" else "去年台账"
+                    raise InputRejected([error(f"{field}.missing_file", field, f"{field}：请上传{label}")])
+                data = kind.attach(data, field, upload.filename, upload.read())
+            document = service.render("assignment-speech", data, current_app.config["PROFILE"], fmt=action,
+                                      converter=current_app.config["CONVERTER"])
+            return _download(document.content, document.media_type, document.filename, f"assignment-speech.{action}")
+        except DocgenError as exc:
+            findings = list(exc.findings) or [error(exc.code, "", exc.message)]
+    status = 422 if any(f.severity.value == "error" for f in findings) else 200
+    return render_template("speech.html", values=values, requirements=requirements, findings=described(findings),
+                           pdf_available=pdf_available()), status
