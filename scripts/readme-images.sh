@@ -55,4 +55,6 @@ pdf assignment-list samples/assignment-list/jiangzhou-2025.json
 sheet_of jiangzhou-2025 assignment-list-pages
 pdf assignment-notice samples/assignment-notice/jianshe-2025.json
 sheet_of jianshe-2025 assignment-notice-pages
+pdf assignment-speech samples/assignment-speech/jiangzhou-2025.json
+sheet_of jiangzhou-2025 assignment-speech-pages
 ls -la docs/images
