@@ -188,15 +188,20 @@ def render_to(ctx: click.Context, kind: str, data: Any, target: Path, draft: boo
     click.echo(f"已生成 {target}", err=True)
 
 
-def read_ledger_arg(path: str) -> tuple[str, bytes]:
+def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
+    """(file name, content) of an input file, or a usage problem naming ``what`` it should be."""
     try:
         return Path(path).name, Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise UsageProblem(f"找不到台账文件：{path}") from exc
+        raise UsageProblem(f"找不到{what}：{path}") from exc
     except IsADirectoryError as exc:
-        raise UsageProblem(f"台账应为文件，{path} 是目录") from exc
+        raise UsageProblem(f"{path} 是目录，请给出{what}") from exc
     except OSError as exc:
-        raise UsageProblem(f"无法读取台账文件 {path}：{exc.strerror or exc}") from exc
+        raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
+def read_ledger_arg(path: str) -> tuple[str, bytes]:
+    return read_file_arg(path, "台账文件")
 
 
 @main.command()
@@ -265,7 +270,10 @@ def assignment(ctx: click.Context, items: str, office: str | None, level: str | 
         raise UsageProblem(f"交办单请输出为 .zip（收到“{notices}”）")
     given = {"office": office, "level": level, "year": year, "meeting_on": meeting_on}
     if Path(items).suffix.lower() == ".json":
-        data = {**read_case(items), **{k: v for k, v in given.items() if v is not None}}
+        case = read_case(items)
+        if not isinstance(case, dict):
+            raise UsageProblem(f"{items} 应为交办清单的 JSON 对象（含 items 列表）")
+        data = {**case, **{k: v for k, v in given.items() if v is not None}}
     else:
         missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is None]
         if missing:
@@ -281,18 +289,6 @@ def assignment(ctx: click.Context, items: str, office: str | None, level: str | 
         result = service.assignment_notices(data, _profile(ctx))
         write_atomically(Path(notices), result.content)
         click.echo(f"已生成 {notices}：{result.rendered} 个单位的交办单", err=True)
-
-
-def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
-    """(file name, content) of an input file, or a usage problem naming ``what`` it should be."""
-    try:
-        return Path(path).name, Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise UsageProblem(f"找不到{what}：{path}") from exc
-    except IsADirectoryError as exc:
-        raise UsageProblem(f"{what}应为文件，{path} 是目录") from exc
-    except OSError as exc:
-        raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
 
 
 @main.command()

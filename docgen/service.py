@@ -142,7 +142,7 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 def reply_letters(files: list[tuple[str, bytes]], profile: Profile | None = None) -> list[BaseModel]:
     """The reply letters of the batch's inputs (a .json case, a .json list, or the batch spreadsheet),
     each checked; raises :class:`~docgen.kinds.commitments.LettersInvalid` naming every letter with errors."""
-    from .batch import cases_from_json, flat_findings, load_cases
+    from .batch import flat_findings, load_cases
     from .intake.jsondata import MalformedJson, decode_json
     from .kinds.commitments import LettersInvalid
     from .kinds.common import item_label

@@ -312,3 +312,10 @@ def test_web_page_shows_each_bad_row_in_chinese(client):
     page = client.post("/assignment", data={**MEETING, "_action": "docx", "items": (io.BytesIO(content), "x.xlsx")})
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "工作表“交办”第2行“督办领导”列为空" in html
+
+
+def test_cli_refuses_a_json_that_is_not_an_assignment_list(tmp_path):
+    listed = tmp_path / "items.json"
+    listed.write_text(json.dumps(CASE["items"], ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["assignment", str(listed), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and "应为交办清单的 JSON 对象" in result.output

@@ -4,7 +4,6 @@ warning for a narrative figure that contradicts the ledger, and every face."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -162,3 +161,38 @@ def test_web_page_makes_the_speech_and_reports_a_missing_file(client):
 def test_web_page_offers_the_default_requirements_to_edit(client):
     html = client.get("/speech").get_data(as_text=True)
     assert "提高思想认识，压实办理责任" in html and "（二）跟踪承诺事项落实" in html
+
+
+def test_odd_sheets_an_items_sheet_under_title_rows_and_a_gb18030_ledger_csv_give_hand_counted_figures():
+    import csv
+    import io
+
+    from test_assignment import workbook
+
+    items = workbook([
+        ["序号", "件别", "案号", "案由", "领衔代表", "承办单位", "协办单位", "是否重点", "领办领导"],
+        [1, "建议", "第3号", "关于改造积水点的建议", "何晓丽", "青山区住建局", None, None, None],
+        [2, "建议", "第9号", "关于增设托育点的建议", "马超", "青山区民政局", "青山区教育局", "是", "王强副区长"],
+        [3, "提案", "第4号", "关于垃圾分类的提案", "林峰", "青山区城管局", "青山区住建局，青山区民政局", None, None],
+    ], title_rows=2)
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["来源", "编号", "标题", "办理方式", "交办日期", "答复日期", "办理结果", "沟通方式", "办理态度评价", "办理结果评价"])
+    rows = [  # 4 main items: 3 replied (one late), 2 met face to face, 3 forms (one result 不满意); 1 co-handled
+        ["建议", 1, "关于甲的建议", "主办", "2024-03-01", "2024-05-20", "A", "面商", "满意", "满意"],
+        ["建议", 2, "关于乙的建议", "主办", "2024-03-01", "2024-07-10", "B", "电话", "基本满意", "不满意"],
+        ["提案", 3, "关于丙的提案", "主办", "2024-03-01", "2024-04-15", "A", "座谈", "满意", "基本满意"],
+        ["提案", 4, "关于丁的提案", "主办", "2024-03-01", None, None, None, None, None],
+        ["建议", 5, "关于戊的建议", "会办", "2024-03-01", None, None, None, None, None],
+    ]
+    writer.writerows(rows)
+    kind = docgen.get_kind(KIND)
+    data = {"level": "区", "year": 2025, "speaker": "王强", "delivered_on": "2025-03-06"}
+    data = kind.attach(kind.attach(data, "items", "交办.xlsx", items), "ledger", "台账.csv", text.getvalue().encode("gb18030"))
+    assert docgen.check(KIND, data).findings == []
+    body_text = "".join(p.text for p in open_docx(docgen.render(KIND, data).content).paragraphs)
+    assert "2024年，共承办人大代表建议3件、政协委员提案2件，其中主办4件、会办1件。" in body_text
+    assert "主办件已答复3件，办复率75%，按时办结率50%；与代表委员面商沟通2件，面商率50%。" in body_text
+    assert "共收回征询意见表3份，代表委员对办理态度的满意率为100%，对办理结果的满意率为66.7%。" in body_text
+    assert "今年共交办人大代表建议2件、政协委员提案1件，合计3件，由3个单位主办。其中需多个单位共同办理的2件，占66.7%" in body_text
+    assert "确定重点件1件，由1位领导领衔督办：王强副区长督办《关于增设托育点的建议》（第9号建议）。" in body_text
