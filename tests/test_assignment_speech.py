@@ -196,3 +196,12 @@ def test_odd_sheets_an_items_sheet_under_title_rows_and_a_gb18030_ledger_csv_giv
     assert "共收回征询意见表3份，代表委员对办理态度的满意率为100%，对办理结果的满意率为66.7%。" in body_text
     assert "今年共交办人大代表建议2件、政协委员提案1件，合计3件，由3个单位主办。其中需多个单位共同办理的2件，占66.7%" in body_text
     assert "确定重点件1件，由1位领导领衔督办：王强副区长督办《关于增设托育点的建议》（第9号建议）。" in body_text
+
+
+def test_the_periods_in_the_speech_come_from_the_locality_profile(tmp_path):
+    from docgen.profile import load_profile
+
+    config = tmp_path / "p.toml"
+    config.write_text("[deadlines]\nreply_months = 2\ncomplex_reply_months = 4\nco_handling_months = 2\n", "utf-8")
+    text = "".join(p.text for p in open_docx(docgen.render(KIND, CASE, load_profile(config)).content).paragraphs)
+    assert "主办单位应在交办之日起2个月内答复代表委员，情况复杂的不超过4个月；会办单位应在2个月内" in text

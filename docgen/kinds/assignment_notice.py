@@ -133,7 +133,7 @@ def sections(case: AssignmentNoticeCase, profile: Profile) -> list[dict[str, Any
         rules.append(f"会办件应在交办之日起{d.co_handling_months}个月内向主办单位书面提出会办意见，由主办单位在答复中一并说明。")
     if any(i.key_item for i in led):
         rules.append("重点件由督办领导牵头督办，主办单位应及时报告办理进展，办结后报送办理情况。")
-    rules.append("如认为所交办件不属于本单位职责，请在收到交办单之日起5个工作日内说明理由并退回，不得自行转办。")
+    rules.append("如认为所交办件不属于本单位职责，请在收到交办单后及时向交办单位说明理由并退回，不得自行转办。")
     parts.append({"title": "办理要求", "table": "", "rows": [], "paragraphs": rules})
     for number, part in enumerate(parts, start=1):
         part["heading"] = f"{ordinal_heading(number)}{part['title']}"

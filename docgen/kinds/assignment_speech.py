@@ -47,8 +47,8 @@ DEFAULT_REQUIREMENTS = (
     ("提高思想认识，压实办理责任", (
         "（一）落实领导责任。各承办单位主要负责同志要亲自部署、亲自过问，分管负责同志具体抓，明确承办处室和经办人员，"
         "把办理任务分解到岗、落实到人。\n"
-        "（二）严守办理时限。主办单位要在交办之日起3个月内答复代表委员，情况复杂的不超过6个月；"
-        "会办单位要在1个月内向主办单位提出书面会办意见。")),
+        "（二）严守办理时限。主办单位要在规定期限内答复代表委员，不得拖延；会办单位要按时向主办单位提出书面会办意见，"
+        "不能以会办代替主办，也不能以主办推给会办。")),
     ("注重沟通协商，提高办理质量", (
         "（一）坚持先沟通后答复。答复前要主动与代表委员面商沟通，听取意见，把协商贯穿办理全过程。\n"
         "（二）规范答复内容。对列入计划解决的，要写明计划、步骤、措施和完成时限，不能只写“列入计划”；"
@@ -137,7 +137,7 @@ class AssignmentSpeech(DocumentKind[AssignmentSpeechCase]):
             "speaker": case.speaker,
             "date_line": f"（{format_date(case.delivered_on)}）",
             "addressee": "同志们：",
-            "body": body_blocks(case, figures),
+            "body": body_blocks(case, figures, profile),
         }
 
     def filename(self, case: AssignmentSpeechCase) -> str:
@@ -209,8 +209,9 @@ def last_year_facts(year: int, f: Figures) -> str:
     return text
 
 
-def this_year_facts(case: AssignmentSpeechCase) -> list[str]:
-    """This year's items: totals by source, units, the share needing several units, key items and leaders."""
+def this_year_facts(case: AssignmentSpeechCase, profile: Profile) -> list[str]:
+    """This year's items: totals by source, units, the share needing several units, key items and
+    leaders, and the periods the locality profile sets."""
     items = case.items
     count = {s: sum(1 for i in items if i.source == s) for s in ("建议", "提案")}
     kinds = "、".join(x for x in (f"人大代表建议{count['建议']}件" if count["建议"] else "",
@@ -227,6 +228,11 @@ def this_year_facts(case: AssignmentSpeechCase) -> list[str]:
             by_leader.setdefault(item.leader or "", []).append(item)
         parts = [f"{leader}督办{_titled(mine)}" for leader, mine in by_leader.items()]
         facts.append(f"经研究，确定重点件{len(keys)}件，由{len(by_leader)}位领导领衔督办：{'；'.join(parts)}。")
+    d = profile.deadlines
+    facts.append(
+        f"按照规定，主办单位应在交办之日起{d.reply_months}个月内答复代表委员，情况复杂的不超过{d.complex_reply_months}个月；"
+        f"会办单位应在{d.co_handling_months}个月内向主办单位提出书面会办意见。"
+    )
     return facts
 
 
@@ -242,14 +248,14 @@ def closing(case: AssignmentSpeechCase) -> str:
     )
 
 
-def body_blocks(case: AssignmentSpeechCase, figures: Figures) -> list[dict[str, Any]]:
+def body_blocks(case: AssignmentSpeechCase, figures: Figures, profile: Profile) -> list[dict[str, Any]]:
     last = case.year - 1
     blocks = [para(text) for text in (paragraphs(case.opening) or [opening(case)])]
     blocks.append(heading(f"一、{last}年建议提案办理工作的基本情况"))
     blocks.append(para(last_year_facts(last, figures)))
     blocks += _narrative(case.review)
     blocks.append(heading("二、今年建议提案的交办情况"))
-    blocks += [para(text) for text in this_year_facts(case)]
+    blocks += [para(text) for text in this_year_facts(case, profile)]
     blocks += _narrative(case.this_year)
     for number, requirement in enumerate(case.requirements, start=3):
         blocks.append(heading(f"{chinese_number(number)}、{requirement.title.rstrip('。')}"))
