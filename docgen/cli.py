@@ -13,19 +13,22 @@ import os
 import signal
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import service
-from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
+from . import formatting, service
+from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
 from .formatting import DateTextError, parse_date
 from .intake.jsondata import MalformedJson, decode_json
 from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
+from .settings import Settings, load_settings
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -53,6 +56,13 @@ class UsageProblem(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"docgen：{self.format_message()}", err=True)
+
+
+def _settings(ctx: click.Context, **flags: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("settings_file"), **flags)
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
 
 
 def _profile(ctx: click.Context) -> Profile:
@@ -85,12 +95,16 @@ def echo_findings(findings: list[Finding]) -> None:
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file, so no half-written file is left."""
+    """Write ``content`` to ``path`` through a temporary file, so no half-written file is left.
+    The file gets the usual permissions (0666 less the umask), not the temporary file's 0600."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    umask = os.umask(0o022)
+    os.umask(umask)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(content)
+            os.fchmod(out.fileno(), 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -99,12 +113,15 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False), envvar="DOCGEN_CONFIG", help="地方配置文件（TOML），覆盖内置默认值")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), envvar="DOCGEN_SETTINGS",
+              help="服务设置文件（TOML），见 README 的设置表")
 @click.version_option(package_name="docgen")
 @click.pass_context
-def main(ctx: click.Context, config: str | None) -> None:
+def main(ctx: click.Context, config: str | None, settings_file: str | None) -> None:
     """docgen：人大代表建议、政协委员提案办理文书生成工具。"""
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
+    ctx.obj["settings_file"] = settings_file
 
 
 KIND_NAMES = click.Choice([k.name for k in all_kinds()])
@@ -168,7 +185,7 @@ def render_to(ctx: click.Context, kind: str, data: Any, target: Path, draft: boo
     profile = _profile(ctx)
     try:
         if fmt == "pdf":
-            with ConverterPool(PoolSettings(workers=1)) as pool:
+            with ConverterPool(_settings(ctx).pool_settings(workers=1)) as pool:
                 document = service.render(kind, data, profile, fmt="pdf", converter=pool, draft=draft)
         else:
             document = service.render(kind, data, profile)
@@ -417,7 +434,7 @@ def batch_command(ctx: click.Context, kind: str, cases: str, output: str, docume
         raise UsageProblem(exc.message) from exc
 
     needs_pdf = out_kind == "pdf" or document_format == "pdf"
-    pool = ConverterPool(PoolSettings(workers=min(os.cpu_count() or 2, 4))) if needs_pdf else None
+    pool = ConverterPool(_settings(ctx).pool_settings()) if needs_pdf else None
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -482,33 +499,82 @@ def _echo_batch_findings(report: list[dict[str, Any]]) -> None:
             click.echo(f"  {label} [{f['code']}] {f['message']}", err=True)
 
 
+def _setting_flags(command: Any) -> Any:
+    """One flag per setting (``--pdf-timeout`` for ``pdf_timeout``); unset flags leave the value
+    to the settings file, the environment and the default."""
+    for name, field in reversed(Settings.model_fields.items()):
+        kind = field.annotation if field.annotation in (int, float) else str
+        command = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=None,
+                               help=f"{field.title}（默认 {field.default}）")(command)
+    return command
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数")
-@click.option("--workers", default=os.cpu_count() or 2, show_default=True, type=click.IntRange(1, 32),
-              envvar="DOCGEN_PDF_WORKERS", help="LibreOffice 转换进程数")
+@_setting_flags
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, workers: int) -> None:
-    """启动 HTTP 服务（waitress），并启动 PDF 转换进程池。"""
-    from waitress import serve as waitress_serve
+def serve(ctx: click.Context, **flags: Any) -> None:
+    """启动 HTTP 服务（waitress），并启动 PDF 转换进程池。收到 SIGTERM 后不再接受新请求，
+    等待进行中的请求（至多 shutdown-grace 秒），再停止转换进程并退出。"""
+    from waitress.server import create_server
 
     from .web import create_app
+    from .web.admission import EXTENSION
 
-    pool = ConverterPool(PoolSettings(workers=workers))
+    settings = _settings(ctx, **flags)
+    pool = ConverterPool(settings.pool_settings())
+    app = create_app({"SETTINGS": settings, "PROFILE": _profile(ctx), "CONVERTER": pool})
+    channels: dict[int, Any] = {}
     try:
-        pool.start()
-        click.echo(f"PDF 转换进程池已启动（{workers} 个 LibreOffice 进程）", err=True)
-    except ConverterUnavailable as exc:
-        click.echo(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。", err=True)
-    app = create_app({"PROFILE": _profile(ctx), "CONVERTER": pool})
-    # A service manager stops us with SIGTERM: exit normally, so the pool stops its workers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"docgen 服务已启动：http://{host}:{port}/  （API 说明：/openapi.json）", err=True)
+        server = create_server(app, map=channels, host=settings.host, port=settings.port,
+                               threads=settings.threads, ident="docgen")
+    except OSError as exc:
+        raise UsageProblem(f"无法监听 {settings.host}:{settings.port}：{exc.strerror or exc}") from exc
+
+    def start_pool() -> None:
+        try:
+            pool.start()
+            click.echo(f"PDF 转换进程池已启动（{settings.pdf_workers} 个 LibreOffice 进程）", err=True)
+        except ConverterUnavailable as exc:
+            if pool.status()["state"] != "stopping":
+                click.echo(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。", err=True)
+
+    # The port answers at once (/healthz, Word documents) while LibreOffice boots.
+    threading.Thread(target=start_pool, name="docgen-pool-start", daemon=True).start()
+    threading.Thread(target=formatting.warm_up, name="docgen-warm-up", daemon=True).start()
+    stopping = False
+
+    def stop(*_: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （API 说明：/openapi.json）", err=True)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="docgen")
+        while not stopping:
+            server.asyncore.loop(timeout=0.2, map=channels, use_poll=True, count=1)
+        server.close()  # no new connections, and the port is free at once
+        click.echo("docgen 服务正在停止：等待进行中的请求", err=True)
+        admission = app.extensions[EXTENSION]
+
+        def busy() -> bool:  # requests at work or queued, or answers not yet sent
+            return bool(admission.active or admission.waiting or any(
+                getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in channels.values()))
+
+        until = time.monotonic() + settings.shutdown_grace
+        while busy() and time.monotonic() < until:
+            server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
     finally:
         pool.stop()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        for channel in list(channels.values()):
+            channel.close()
+    click.echo("docgen 服务已停止", err=True)
+    # Batch jobs still running would make the interpreter wait for their thread pools at exit,
+    # document by document; everything of ours is cleaned up, so end here, within the grace.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,19 @@ Each worker is an ``unoserver`` process (the maintained XML-RPC front of a headl
 LibreOffice) with its own user profile and ports. The UNO bridge only imports under Debian's
 ``/usr/bin/python3`` (python3-uno), so the server runs there; this side speaks XML-RPC only.
 
-The pool health-checks its workers, bounds each conversion with a timeout, replaces a worker
-that dies or hangs and retries that document once, and recycles a worker after a number of
-documents to bound LibreOffice's memory.
+The pool health-checks its workers, bounds each conversion with a timeout and each caller with a
+deadline (queue wait included), replaces a worker that dies or hangs and retries that document
+once on a healthy worker, and recycles workers one at a time after a number of documents to
+bound LibreOffice's memory, starting the replacement before the old worker leaves. Each worker
+keeps its profile and its TMPDIR in one directory that is removed whenever the worker ends; the
+directories of a docgen process that was killed are removed when the next pool starts.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import contextvars
 import http.client
 import logging
 import os
@@ -24,6 +29,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +42,10 @@ FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf
 UNO_PYTHON = "/usr/bin/python3"
 WORKER_SCRIPT = Path(__file__).resolve().with_name("uno_worker.py")
 PDF_FILTER = "writer_pdf_Export"
+WORK_DIR_PREFIX = "docgen-lo-"
+PIPES_FILE = "pipes"
+OFFICE_SETTLE_SECONDS = 0.3  # after a fault, how long LibreOffice must live on to be judged alive
+STOPPING = "PDF 转换服务正在停止，请稍后重试"
 INSTALL_HINT = "请安装 LibreOffice 及其 Python 桥接：apt-get install libreoffice-writer-nogui python3-uno（或运行 scripts/setup.sh）"
 
 
@@ -56,13 +66,37 @@ class ConversionFailed(DocgenError):
     status, title = 502, "PDF 转换失败"
 
 
+
 @dataclass(frozen=True)
 class PoolSettings:
     workers: int = os.cpu_count() or 2
     timeout: float = 30.0  # seconds for one conversion
     start_timeout: float = 60.0  # seconds for a worker to come up
-    max_documents: int = 200  # recycle a worker after this many conversions
+    max_documents: int = 200  # recycle a worker after about this many conversions
     health_interval: float = 15.0  # seconds between health checks of idle workers
+    work_dir: Path = Path(tempfile.gettempdir())  # where each worker's profile and TMPDIR live
+
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("docgen_pdf_deadline", default=None)
+
+
+def set_deadline(seconds: float) -> contextvars.Token[float | None]:
+    """Conversions in this context must finish within ``seconds`` from now, waiting for a worker
+    included, or raise :class:`ConversionTimeout`. Undo with :func:`reset_deadline`."""
+    return _deadline.set(time.monotonic() + seconds)
+
+
+def reset_deadline(token: contextvars.Token[float | None]) -> None:
+    _deadline.reset(token)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    token = set_deadline(seconds)
+    try:
+        yield
+    finally:
+        reset_deadline(token)
 
 
 def missing_requirements() -> str | None:
@@ -83,6 +117,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_group(group: int) -> list[int]:
+    """The living processes of a process group (from /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[2] == str(group) and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def remove_work_dir(home: Path) -> None:
+    """A worker's directory, and the pipe sockets it noted down outside it."""
+    try:
+        pipes = (home / PIPES_FILE).read_text().split()
+    except OSError:
+        pipes = []
+    for pipe in pipes:
+        Path(pipe).unlink(missing_ok=True)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def remove_stale_work_dirs(work_dir: Path) -> list[Path]:
+    """Remove the worker directories left by docgen processes that no longer run (killed with
+    SIGKILL, so their workers could not clean up); the owner's pid is part of each name."""
+    removed = []
+    for path in work_dir.glob(f"{WORK_DIR_PREFIX}*-*-*"):
+        owner = path.name[len(WORK_DIR_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not _process_exists(int(owner)):
+            remove_work_dir(path)
+            removed.append(path)
+    return removed
+
+
 class _TimeoutTransport(xmlrpc.client.Transport):
     def __init__(self, timeout: float):
         super().__init__()
@@ -95,25 +175,37 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 
 
 class Worker:
-    """One unoserver + LibreOffice process pair with its own profile directory."""
+    """One unoserver + LibreOffice process pair; its profile and TMPDIR live in ``home``."""
 
-    def __init__(self, settings: PoolSettings, number: int):
+    def __init__(self, settings: PoolSettings, number: int, limit: int):
         self.settings = settings
         self.number = number
+        self.limit = limit  # documents before it is recycled
         self.documents = 0
+        self.expiring = False  # reached its limit; a successor is starting
+        self.draining = False  # the successor is ready: this one serves no more
         self.port = _free_port()
         self.uno_port = _free_port()
-        self.home = Path(tempfile.mkdtemp(prefix=f"docgen-lo-{number}-"))
+        settings.work_dir.mkdir(parents=True, exist_ok=True)
+        self.home = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-{number}-", dir=settings.work_dir))
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, cancel: threading.Event) -> None:
+        self.launch()
+        self.wait_ready(cancel)
+
+    def launch(self) -> None:
+        """Start the processes; :meth:`wait_ready` waits until they answer."""
         import unoserver
 
+        temp = self.home / "tmp"
+        temp.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             "FONTCONFIG_FILE": str(FONTCONFIG_FILE),
             "PYTHONPATH": str(Path(unoserver.__file__).resolve().parent.parent),
             "HOME": str(self.home),
+            "TMPDIR": str(temp),  # LibreOffice's lu*.tmp, lock files and unoserver's temporary PDFs
         }
         self.process = subprocess.Popen(
             [
@@ -129,12 +221,21 @@ class Worker:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group, so LibreOffice dies with it
         )
+
+    def wait_ready(self, cancel: threading.Event) -> None:
+        """Wait until the worker answers; give up (and clean up) as soon as ``cancel`` is set."""
+        assert self.process is not None
         deadline = time.monotonic() + self.settings.start_timeout
         while time.monotonic() < deadline:
+            if cancel.is_set():
+                self.stop()
+                raise ConverterUnavailable(STOPPING)
             if self.process.poll() is not None:
+                self.stop()
                 raise ConverterUnavailable(f"LibreOffice 转换进程启动失败（退出码 {self.process.returncode}）。{INSTALL_HINT}")
             if self.ping(timeout=2):
                 log.info("LibreOffice worker %d ready on port %d", self.number, self.port)
+                self._note_pipes()
                 return
             time.sleep(0.2)
         self.stop()
@@ -145,8 +246,27 @@ class Worker:
             f"http://127.0.0.1:{self.port}", transport=_TimeoutTransport(timeout), allow_none=True
         )
 
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def office_alive(self) -> bool:
+        """Whether LibreOffice itself (not only unoserver) still runs in the worker's process group."""
+        if not self.alive():
+            return False
+        assert self.process is not None
+        return any(pid != self.process.pid for pid in process_group(self.process.pid))
+
+    def office_survives(self, seconds: float) -> bool:
+        """Whether LibreOffice still runs ``seconds`` from now (a killed one takes a moment to go)."""
+        until = time.monotonic() + seconds
+        while self.office_alive():
+            if time.monotonic() >= until:
+                return True
+            time.sleep(0.05)
+        return False
+
     def ping(self, timeout: float = 5) -> bool:
-        if self.process is None or self.process.poll() is not None:
+        if not self.alive():
             return False
         try:
             with self._proxy(timeout) as proxy:
@@ -154,23 +274,46 @@ class Worker:
         except (OSError, http.client.HTTPException, xmlrpc.client.Error):
             return False
 
-    def convert(self, docx: bytes) -> bytes:
-        """Raises socket.timeout / OSError / xmlrpc errors; the pool decides what they mean."""
-        with self._proxy(self.settings.timeout) as proxy:
+    def convert(self, docx: bytes, timeout: float) -> bytes:
+        """Raises socket timeouts, OSError and XML-RPC errors; the pool decides what they mean."""
+        with self._proxy(timeout) as proxy:
             # Naming the Writer PDF filter skips LibreOffice's type detection (about 20 ms).
             result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf", PDF_FILTER, [], False, None, None)
         self.documents += 1
         return result.data
 
+    def _note_pipes(self) -> None:
+        """LibreOffice puts its OSL_PIPE socket in /tmp whatever TMPDIR says, and leaves it there
+        when killed: find ours among the sockets its processes hold, and write them down in the
+        home directory, so that whoever removes the directory removes them too."""
+        assert self.process is not None
+        inodes = set()
+        for pid in process_group(self.process.pid):
+            for fd in Path(f"/proc/{pid}/fd").glob("*"):
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        try:
+            table = Path("/proc/net/unix").read_text().splitlines()[1:]
+        except OSError:
+            return
+        pipes = {fields[7] for fields in (line.split() for line in table)
+                 if len(fields) >= 8 and fields[6] in inodes and Path(fields[7]).name.startswith("OSL_PIPE_")}
+        (self.home / PIPES_FILE).write_text("\n".join(sorted(pipes)))
+
     def stop(self) -> None:
-        """Kill LibreOffice and its unoserver at once: workers hold no state worth a clean exit."""
+        """Kill LibreOffice and its unoserver at once (workers hold no state worth a clean exit)
+        and remove the profile, the TMPDIR and the pipe with whatever LibreOffice left in them."""
         if self.process is not None and self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.process.wait(timeout=10)
-        shutil.rmtree(self.home, ignore_errors=True)
+        remove_work_dir(self.home)
 
     @property
     def pid(self) -> int | None:
@@ -186,8 +329,11 @@ class ConverterPool:
         self._workers: list[Worker] = []
         self._lock = threading.RLock()
         self._started = False
-        self._stopping = threading.Event()
+        self._closed = threading.Event()  # stop() was called: nothing starts any more
         self._counter = 0
+        self._unavailable: str | None = None  # why the last worker could not start; None once one did
+        self._converted_once: dict[str, bytes] = {}
+        self._once_lock = threading.Lock()
         self._monitor: threading.Thread | None = None
         self.replaced = 0  # workers replaced after dying or hanging (for health reports)
 
@@ -195,33 +341,41 @@ class ConverterPool:
 
     def start(self) -> None:
         with self._lock:
+            if self._closed.is_set():
+                raise ConverterUnavailable(STOPPING)
             if self._started:
                 return
             problem = missing_requirements()
             if problem:
+                self._unavailable = problem
                 raise ConverterUnavailable(problem)
-            workers = [self._new_worker() for _ in range(self.settings.workers)]
+            remove_stale_work_dirs(self.settings.work_dir)
+            count = self.settings.workers
+            # Staggered budgets for the first workers, so that they are never recycled together.
+            workers = [self._new_worker(max(1, self.settings.max_documents * (i + 1) // count)) for i in range(count)]
             with ThreadPoolExecutor(len(workers)) as starting:
-                failures = [f.exception() for f in [starting.submit(w.start) for w in workers]]
+                failures = [f.exception() for f in [starting.submit(w.start, self._closed) for w in workers]]
             if any(failures):
                 for w in workers:
-                    w.stop()
-                self._workers.clear()
-                raise next(f for f in failures if f)
+                    self._discard(w)
+                failure = next(f for f in failures if f)
+                self._unavailable = getattr(failure, "message", str(failure))
+                raise failure  # type: ignore[misc]
+            self._unavailable = None
             for w in workers:
                 self._idle.put(w)
             self._started = True
-            self._stopping.clear()
             atexit.register(self.stop)
             self._monitor = threading.Thread(target=self._watch, name="docgen-pool-monitor", daemon=True)
             self._monitor.start()
 
     def stop(self) -> None:
+        """Stop every worker for good: a stopped pool starts nothing again, and conversions
+        still waiting get :class:`ConverterUnavailable` at once."""
         atexit.unregister(self.stop)
-        self._stopping.set()
+        self._closed.set()
         with self._lock:
             workers, self._workers = list(self._workers), []
-            self._idle = queue.Queue()
             self._started = False
         for w in workers:
             w.stop()
@@ -233,109 +387,189 @@ class ConverterPool:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    @property
-    def started(self) -> bool:
-        return self._started
-
-    def _new_worker(self) -> Worker:
+    def _new_worker(self, limit: int) -> Worker:
         with self._lock:
+            if self._closed.is_set():
+                raise ConverterUnavailable(STOPPING)
             self._counter += 1
-            worker = Worker(self.settings, self._counter)
+            worker = Worker(self.settings, self._counter, limit)
             self._workers.append(worker)
         return worker
 
-    def _retire(self, worker: Worker, *, failed: bool) -> None:
-        """Stop ``worker`` and start its successor in the background; the successor joins the
-        idle queue when it is ready, so callers never wait for LibreOffice to boot."""
-        if failed:
-            self.replaced += 1
+    def _discard(self, worker: Worker) -> None:
         worker.stop()
         with self._lock:
             if worker in self._workers:
                 self._workers.remove(worker)
-        threading.Thread(target=self._start_successor, name="docgen-pool-replace", daemon=True).start()
 
-    def _start_successor(self) -> None:
-        if self._stopping.is_set():
-            return
-        fresh = self._new_worker()
+    def _retire(self, worker: Worker) -> None:
+        """Stop a worker that died or hung; a successor starts in the background and joins the
+        idle queue when ready, so callers never wait for LibreOffice to boot."""
+        self.replaced += 1
+        self._discard(worker)
+        if not worker.expiring:  # an expiring worker's successor is already on its way
+            self._spawn()
+
+    def _spawn(self, replacing: Worker | None = None) -> None:
+        """Launch a successor now; it joins the idle queue from a background thread once ready."""
         try:
-            fresh.start()
-        except DocgenError:
-            if not self._stopping.is_set():  # a pool being stopped kills its starting workers
-                log.exception("could not start a replacement LibreOffice worker")
-            with self._lock:
-                if fresh in self._workers:
-                    self._workers.remove(fresh)
-            fresh.stop()
+            fresh = self._new_worker(self.settings.max_documents)
+        except ConverterUnavailable:
+            return  # the pool is stopping
+        except OSError as exc:
+            self._unavailable = f"无法创建 LibreOffice 转换进程的临时目录：{exc}"
             return
-        if self._stopping.is_set():
-            fresh.stop()
-        else:
-            self._idle.put(fresh)
+        try:
+            fresh.launch()
+        except OSError as exc:
+            self._discard(fresh)
+            self._unavailable = f"无法启动 LibreOffice 转换进程：{exc}"
+            return
+        threading.Thread(target=self._join_when_ready, args=(fresh, replacing), name="docgen-pool-replace", daemon=True).start()
+
+    def _join_when_ready(self, fresh: Worker, replacing: Worker | None) -> None:
+        try:
+            fresh.wait_ready(self._closed)
+        except DocgenError as exc:
+            self._discard(fresh)
+            if not self._closed.is_set():
+                self._unavailable = exc.message
+                log.error("could not start a LibreOffice worker: %s", exc.message)
+            return
+        if self._closed.is_set():
+            self._discard(fresh)
+            return
+        self._unavailable = None
+        self._idle.put(fresh)
+        if replacing is not None:
+            replacing.draining = True  # leaves at its next checkout or release
 
     def _watch(self) -> None:
-        """Health check: idle workers that stopped answering are replaced, missing ones restarted."""
-        while not self._stopping.wait(self.settings.health_interval):
+        """Health check: idle workers that stopped answering are replaced, missing ones started."""
+        while not self._closed.wait(self.settings.health_interval):
             for _ in range(self._idle.qsize()):
                 try:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     break
-                if worker.ping():
+                if worker.draining:
+                    self._discard(worker)
+                elif worker.ping():
                     self._idle.put(worker)
                 else:
                     log.warning("LibreOffice worker %d failed its health check; replacing it", worker.number)
-                    self._retire(worker, failed=True)
+                    self._retire(worker)
             with self._lock:
-                missing = self.settings.workers - len(self._workers)
+                missing = self.settings.workers - sum(1 for w in self._workers if not w.expiring)
             for _ in range(missing):
-                threading.Thread(target=self._start_successor, daemon=True).start()
+                self._spawn()
 
     # --- work -------------------------------------------------------------------------
 
-    def _checkout(self) -> Worker:
-        try:
-            return self._idle.get(timeout=self.settings.start_timeout + self.settings.timeout)
-        except queue.Empty as exc:
-            raise ConversionTimeout("PDF 转换繁忙，等待空闲转换进程超时，请稍后重试") from exc
+    def _deadline(self) -> float:
+        own = time.monotonic() + self.settings.start_timeout + 2 * self.settings.timeout
+        given = _deadline.get()
+        return own if given is None else min(own, given)
+
+    def _checkout(self, deadline: float) -> Worker:
+        """An idle, living worker; dead or drained ones met on the way are removed."""
+        while True:
+            if self._closed.is_set():
+                raise ConverterUnavailable(STOPPING)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ConversionTimeout("等待空闲的 PDF 转换进程超时，请稍后重试")
+            if self._unavailable is not None and not any(w.alive() for w in list(self._workers)):
+                raise ConverterUnavailable(self._unavailable)
+            try:
+                worker = self._idle.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            if worker.draining:
+                self._discard(worker)
+            elif not worker.alive():
+                log.warning("LibreOffice worker %d died while idle; replacing it", worker.number)
+                self._retire(worker)
+            else:
+                return worker
+
+    def _release(self, worker: Worker) -> None:
+        """Back to the idle queue; at its document budget a successor starts first, and the
+        worker keeps serving until the successor is ready."""
+        if worker.documents >= worker.limit and not worker.expiring:
+            worker.expiring = True
+            self._spawn(replacing=worker)
+        if worker.draining:
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
 
     def convert(self, docx: bytes) -> bytes:
-        """Convert one document; a worker that dies or hangs is replaced and the document retried once."""
+        """Convert one document within the deadline (see :func:`deadline`). A worker that dies or
+        hangs never serves again, and the document is retried once on a healthy worker; a hang
+        that uses up the time gives :class:`ConversionTimeout`."""
         self.start()
+        deadline = self._deadline()
+        failure: DocgenError | None = None
         for attempt in (1, 2):
-            worker = self._checkout()
+            worker = self._checkout(deadline)
+            timeout = max(0.001, min(self.settings.timeout, deadline - time.monotonic()))
             try:
-                pdf = worker.convert(docx)
-            except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
-                hung = isinstance(exc, TimeoutError)
-                log.warning("worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "failed", attempt, exc)
-                self._retire(worker, failed=True)
-                if attempt == 1:
-                    continue
-                if hung:
-                    raise ConversionTimeout(f"PDF 转换超过 {self.settings.timeout:g} 秒未完成") from exc
-                raise ConversionFailed("LibreOffice 转换进程异常退出，PDF 未生成") from exc
-            except BaseException as exc:
-                self._idle.put(worker)
-                if isinstance(exc, xmlrpc.client.Fault):
+                pdf = worker.convert(docx, timeout)
+            except xmlrpc.client.Fault as exc:
+                # unoserver answers its own conversion timeout, and a LibreOffice that died under
+                # it, as a Fault; only a Fault from a living LibreOffice is the document's fault.
+                hung = "TimeoutError" in exc.faultString
+                if not hung and worker.office_survives(OFFICE_SETTLE_SECONDS):
+                    self._release(worker)
                     raise ConversionFailed(f"LibreOffice 无法转换该文档：{exc.faultString[-200:]}") from exc
+                cause: BaseException = exc
+            except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+                hung, cause = isinstance(exc, TimeoutError), exc
+            except BaseException:
+                self._retire(worker)  # interrupted mid-conversion: its state is unknown
                 raise
-            if worker.documents >= self.settings.max_documents:
-                self._retire(worker, failed=False)
             else:
-                self._idle.put(worker)
-            return pdf
-        raise AssertionError("unreachable")
+                self._release(worker)
+                return pdf
+            log.warning("LibreOffice worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "died", attempt, cause)
+            self._retire(worker)
+            if hung:
+                failure = ConversionTimeout(f"PDF 转换超过 {timeout:g} 秒未完成")
+            else:
+                failure = ConversionFailed("LibreOffice 转换进程异常退出，PDF 未生成")
+            failure.__cause__ = cause
+        assert failure is not None
+        raise failure
+
+    def convert_once(self, key: str, docx: Callable[[], bytes]) -> bytes:
+        """Convert ``docx()`` the first time ``key`` is asked for and keep the PDF as long as the
+        pool lives (e.g. the draft watermark)."""
+        with self._once_lock:
+            if key not in self._converted_once:
+                self._converted_once[key] = self.convert(docx())
+            return self._converted_once[key]
 
     def status(self) -> dict[str, object]:
+        """The pool's health without waiting on anything: ``state`` is ``degraded`` when no worker
+        runs and the last one could not start, ``stopping`` after :meth:`stop`."""
+        workers = list(self._workers)
+        alive = sum(1 for w in workers if w.alive())
+        if self._closed.is_set():
+            state = "stopping"
+        elif self._unavailable is not None and alive == 0:
+            state = "degraded"
+        else:
+            state = "ok"
         return {
+            "state": state,
             "started": self._started,
-            "workers": len(self._workers),
+            "workers": len(workers),
             "idle": self._idle.qsize(),
-            "alive": sum(1 for w in self._workers if w.process is not None and w.process.poll() is None),
+            "alive": alive,
             "replaced": self.replaced,
+            "problem": self._unavailable,
         }
 
     def worker_pids(self) -> list[int]:
-        return [w.pid for w in self._workers if w.pid is not None]
+        return [w.pid for w in list(self._workers) if w.pid is not None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -25,6 +25,10 @@ class Converter(Protocol):
     """Turns .docx bytes into PDF bytes (docgen.converter.ConverterPool is one)."""
 
     def convert(self, docx: bytes) -> bytes: ...
+
+    def convert_once(self, key: str, docx: Callable[[], bytes]) -> bytes:
+        """Convert ``docx()`` once for ``key`` and keep the PDF for the converter's lifetime."""
+        ...
 
 
 @dataclass
@@ -109,14 +113,9 @@ def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *,
     return pdf.finish(converter.convert(docx), properties, watermark=watermark)
 
 
-_watermarks: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
-
-
 def draft_watermark(converter: Converter) -> bytes:
     """The one-page 草稿 stamp, converted once per converter from templates/draft-watermark.docx."""
-    if converter not in _watermarks:
-        _watermarks[converter] = converter.convert(render_docx("draft-watermark.docx", {}))
-    return _watermarks[converter]
+    return converter.convert_once("draft-watermark", lambda: render_docx("draft-watermark.docx", {}))
 
 
 def assignment_notices(

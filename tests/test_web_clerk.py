@@ -148,7 +148,7 @@ def test_reply_letter_typed_from_an_empty_form_keeps_every_commitment(page, serv
     assert "将补助标准提高至每台20万元，2027年6月30日前完成" in text
     assert "江州市青山区财政局：将按规定及时拨付加装电梯补助资金。" in text
     assert "江州市青山区城市管理局：将同步做好施工期间的占道审批。" in text
-    assert "陈红等代表：" in text and "您们在区十五届人大三次会议期间提出的" in text  # one co-author kept
+    assert "陈红等代表：" in text and "你们在区十五届人大三次会议期间提出的" in text  # one co-author kept: 你们, never 您们
 
 
 def test_loading_a_sample_asks_before_replacing_the_clerks_work(page, server):

@@ -17,7 +17,7 @@ from ..engine import DocumentProperties
 from ..findings import Finding, error
 from ..formatting import format_date, half_width_length, ordinal_heading, title_lines
 from ..profile import Profile
-from .assignment import Level, item_row, sources_phrase
+from .assignment import MAX_ITEMS, Level, item_row, sources_phrase
 from .assignment.items import AssignmentItem, Place, check_items, places_of
 from .base import DocumentKind
 from .common import SIGNATURE_MAX_EM, Contact, Date, Strict, Text, check_document_number, check_phone, contact_notes
@@ -33,7 +33,7 @@ class AssignmentNoticeCase(Strict):
     year: int = Field(ge=2000, le=2100, title="年度")
     meeting_on: Date = Field(title="交办会日期", description="各件未填交办日期的，以此为交办日期，也是交办单的日期")
     unit: Text = Field(title="承办单位", description="交办单的主送单位", examples=["江州市住房和城乡建设局"])
-    items: list[AssignmentItem] = Field(min_length=1, title="交办件", description="该单位主办或会办的各件")
+    items: list[AssignmentItem] = Field(min_length=1, max_length=MAX_ITEMS, title="交办件", description="该单位主办或会办的各件")
     document_number: Text | None = Field(None, title="发文字号", examples=["江政办交〔2025〕3号"])
     contact: Contact | None = Field(None, title="联系方式", description="交办单位的联系人，可不填")
 

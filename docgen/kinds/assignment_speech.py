@@ -30,7 +30,7 @@ from .annual_summary import UploadedLedger
 from .annual_summary.figures import Figures, compute
 from .annual_summary.ledger import Ledger, LedgerUnreadable, normalise, raw_rows_from_records, read_ledger_file
 from .annual_summary.narrative import SUBHEADING, contradictions, heading, para
-from .assignment import Level, lead_units, several_units, sources_phrase
+from .assignment import MAX_ITEMS, Level, lead_units, several_units, sources_phrase
 from .assignment.items import AssignmentItem, Place, check_items, places_of, read_items_file
 from .base import DocumentKind
 from .common import Date, Strict, Text, item_label, paragraphs
@@ -73,9 +73,9 @@ class AssignmentSpeechCase(Strict):
     speaker: Text = Field(title="讲话人", description="题目下方的署名，如“副市长 李明”", examples=["副市长 李明"])
     delivered_on: Date = Field(title="讲话日期", description="交办会日期")
     title: Text | None = Field(None, title="标题", description="不填则为“在××年××交办会上的讲话”")
-    items: list[AssignmentItem] = Field(min_length=1, title="今年交办件", description="即交办清单，可上传表格")
+    items: list[AssignmentItem] = Field(min_length=1, max_length=MAX_ITEMS, title="今年交办件", description="即交办清单，可上传表格")
     ledger: list[dict[str, Any]] = Field(
-        min_length=1, title="去年台账", description="上一年的办理台账（与年度总结相同），每件一行，可上传表格"
+        min_length=1, max_length=20000, title="去年台账", description="上一年的办理台账（与年度总结相同），每件一行，可上传表格"
     )
     opening: str = Field("", max_length=20000, title="开场白", description="“同志们：”之后的开头，不填则自动生成；换行分段")
     review: str = Field(
@@ -84,7 +84,7 @@ class AssignmentSpeechCase(Strict):
     )
     this_year: str = Field("", max_length=20000, title="今年交办补充", description="今年交办情况之后的补充说明，可不填")
     requirements: list[Requirement] = Field(
-        default_factory=default_requirements, title="工作要求", description="从“三、”起依次编号，可改写、增删"
+        default_factory=default_requirements, max_length=20, title="工作要求", description="从“三、”起依次编号，可改写、增删"
     )
     closing: str = Field("", max_length=20000, title="结束语", description="不填则自动生成")
 

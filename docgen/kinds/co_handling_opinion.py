@@ -53,7 +53,7 @@ class OpinionPoint(Strict):
 
     topic: Text = Field(title="会办事项", description="本单位职责范围内的一个方面，如“关于加装电梯财政补助”")
     opinion: LongText = Field(title="意见内容", description="本单位对该事项的意见和已做工作，可分段（换行分段）")
-    measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="本单位承诺的措施，每项须有完成时限")
+    measures: list[Measure] = Field(default_factory=list, max_length=20, title="承诺措施", description="本单位承诺的措施，每项须有完成时限")
 
 
 class CoHandlingOpinionCase(ItemCase):
@@ -62,7 +62,7 @@ class CoHandlingOpinionCase(ItemCase):
     model_config = ConfigDict(title="会办意见")
 
     co_authors: list[Text] = Field(
-        default_factory=list, title="联名代表/委员", description="填写后正文称“张三等代表”；只写姓名"
+        default_factory=list, max_length=100, title="联名代表/委员", description="填写后正文称“张三等代表”；只写姓名"
     )
     lead_unit: Text = Field(title="主办单位", description="会办意见的主送单位", examples=["江州市住房和城乡建设局"])
     co_handling_unit: Text = Field(title="会办单位", description="出具会办意见的本单位，即发文和署名单位", examples=["江州市财政局"])
@@ -70,12 +70,12 @@ class CoHandlingOpinionCase(ItemCase):
     document_number: Text | None = Field(None, title="发文字号", examples=["江财函〔2024〕46号"])
     signer: Text | None = Field(None, title="签发人", description="审核签发本文的单位负责人姓名；填写后在发文字号同一行右侧印“签发人：姓名”，不填则不印", examples=["张伟"])
     work_done: LongText = Field(title="工作开展情况", description="本单位已做的工作，可分段（换行分段）")
-    points: list[OpinionPoint] = Field(min_length=1, title="会办意见", description="逐项写明本单位的意见和承诺")
+    points: list[OpinionPoint] = Field(min_length=1, max_length=50, title="会办意见", description="逐项写明本单位的意见和承诺")
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     issued_on: Date = Field(title="成文日期", description="会办意见的日期")
     letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
-    copies: list[Text] | None = Field(None, title="抄送", description="不填则不抄送")
+    copies: list[Text] | None = Field(None, max_length=20, title="抄送", description="不填则不抄送")
 
 
 class CoHandlingOpinion(DocumentKind[CoHandlingOpinionCase]):

@@ -67,7 +67,7 @@ class Point(Strict):
 
     topic: Text = Field(title="所提问题", description="代表/委员提出的一个方面，如“关于简化加装电梯审批程序”")
     answer: LongText = Field(title="答复内容", description="针对该问题的答复，可分段（换行分段）")
-    measures: list[Measure] = Field(default_factory=list, title="承诺措施", description="下一步措施，B类每项须有完成时限")
+    measures: list[Measure] = Field(default_factory=list, max_length=20, title="承诺措施", description="下一步措施，B类每项须有完成时限")
 
 
 class ReplyLetterCase(ItemCase):
@@ -75,13 +75,13 @@ class ReplyLetterCase(ItemCase):
 
     model_config = ConfigDict(title="答复函")
 
-    co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
+    co_authors: list[Text] = Field(default_factory=list, max_length=100, title="联名代表/委员")
     handling_unit: Text = Field(title="主办单位", examples=["江州市住房和城乡建设局"])
     self_reference: Text = Field("我单位", title="自称", description="正文中的自称，如“我局”“我委”")
     document_number: Text | None = Field(None, title="发文字号", examples=["杭建复〔2024〕12号"])
-    co_handlers: list[CoHandler] = Field(default_factory=list, title="会办单位")
+    co_handlers: list[CoHandler] = Field(default_factory=list, max_length=30, title="会办单位")
     result_class: Text = Field(title="办理结果分类", description="各类的含义见下拉列表；类别按本地设置，分三类或四类")
-    points: list[Point] = Field(min_length=1, title="逐条答复")
+    points: list[Point] = Field(min_length=1, max_length=50, title="逐条答复")
     reason: LongText | None = Field(None, title="原因说明", description="C类（分四类时为D类）必填：暂不能解决或留作参考的原因")
     closing: Text | None = Field(None, title="结束语", description="不填则使用默认致谢语")
     contact: Contact = Field(title="联系方式")
@@ -91,7 +91,7 @@ class ReplyLetterCase(ItemCase):
     disclosure: Literal["主动公开", "依申请公开", "不予公开"] = Field("主动公开", title="公开属性")
     signer: Text | None = Field(None, title="签发人", description="审核签发本文的单位负责人姓名；填写后在发文字号同一行右侧印“签发人：姓名”，不填则不印", examples=["张伟"])
     handler_is_government: bool = Field(True, title="主办单位为政府部门", description="是则抄送政府办公室")
-    copies: list[Text] | None = Field(None, title="抄送", description="不填则按来源和会办单位自动生成")
+    copies: list[Text] | None = Field(None, max_length=20, title="抄送", description="不填则按来源和会办单位自动生成")
     letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
     with_survey_form: bool = Field(False, title="附征询意见表", description="在答复函后另起一页附上按本件预填的征询意见表")
 

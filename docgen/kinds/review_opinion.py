@@ -109,9 +109,9 @@ class ReviewOpinionCase(Strict):
         description="问题前的概括语，不写开头的“会议指出”，如“代表建议办理工作还存在一些薄弱环节”",
     )
     problems: list[LongText] = Field(
-        default_factory=list, title="存在的问题", description="每项一条，不写“一是”等序号（由系统生成）"
+        default_factory=list, max_length=30, title="存在的问题", description="每项一条，不写“一是”等序号（由系统生成）"
     )
-    opinions: list[Opinion] = Field(default_factory=list, title="审议意见", description="每项含加粗要点和具体意见")
+    opinions: list[Opinion] = Field(default_factory=list, max_length=30, title="审议意见", description="每项含加粗要点和具体意见")
     report_within_months: int | None = Field(
         None, strict=True, title="书面报告期限（月）", description="政府在几个月内书面报告落实情况（1–6）；不填按本地设置（默认2个月）"
     )

@@ -96,9 +96,9 @@ class SurveyFormCase(ItemCase):
 
     model_config = ConfigDict(title="征询意见表")
 
-    co_authors: list[Text] = Field(default_factory=list, title="联名代表/委员")
+    co_authors: list[Text] = Field(default_factory=list, max_length=100, title="联名代表/委员")
     handling_unit: Text = Field(title="主办单位", examples=["江州市住房和城乡建设局"])
-    co_handling_units: list[Text] = Field(default_factory=list, title="会办单位")
+    co_handling_units: list[Text] = Field(default_factory=list, max_length=30, title="会办单位")
     result_class: Text = Field(title="办理结果分类", description="答复函标注的类别，各类的含义见下拉列表")
     assigned_on: Date = Field(title="交办日期")
     replied_on: Date = Field(title="答复日期")

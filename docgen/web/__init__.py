@@ -4,42 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-import os
-
 from flask import Flask
 
-from ..converter import ConverterPool, PoolSettings
+from ..converter import ConverterPool
 from ..profile import load_profile
-from . import api, api_docs, batch, pages, problems, yearly
-
-MAX_REQUEST_BYTES = 16 * 1024 * 1024
+from ..settings import Settings, load_settings
+from . import admission, api, api_docs, batch, health, multipart, pages, problems, yearly
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` may carry:
 
+    - ``SETTINGS``: a :class:`~docgen.settings.Settings`; default from the settings file, the
+      environment and the defaults, read as ``docgen serve`` reads them;
     - ``PROFILE``: a :class:`~docgen.profile.Profile`; default from ``$DOCGEN_CONFIG`` or embedded;
     - ``CONVERTER``: an object with ``convert(docx) -> pdf``; default a
-      :class:`~docgen.converter.ConverterPool` of ``PDF_WORKERS`` workers, started on first use
-      (``docgen serve`` starts it with the service).
+      :class:`~docgen.converter.ConverterPool` from the settings, started on first use
+      (``docgen serve`` starts it with the service);
+    - ``PDF_WORKERS``: the pool's size, overriding the settings (for tests).
     """
     app = Flask(__name__)
-    app.config.update(
-        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-        PDF_WORKERS=int(os.environ.get("DOCGEN_PDF_WORKERS", os.cpu_count() or 2)),
-        PDF_TIMEOUT=float(os.environ.get("DOCGEN_PDF_TIMEOUT", 30)),
-    )
-    if config:
-        app.config.update(config)
-    app.config.setdefault("PROFILE", None)
-    if app.config["PROFILE"] is None:
+    config = dict(config or {})
+    settings: Settings = config.pop("SETTINGS", None) or load_settings()
+    if config.get("PDF_WORKERS"):
+        settings = settings.model_copy(update={"pdf_workers": config["PDF_WORKERS"]})
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, SETTINGS=settings)
+    app.config.update(config)
+    if app.config.get("PROFILE") is None:
         app.config["PROFILE"] = load_profile()
     if app.config.get("CONVERTER") is None:
-        app.config["CONVERTER"] = ConverterPool(
-            PoolSettings(workers=app.config["PDF_WORKERS"], timeout=app.config["PDF_TIMEOUT"])
-        )
+        app.config["CONVERTER"] = ConverterPool(settings.pool_settings())
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     problems.register(app)
+    admission.init_app(app, settings)
+    multipart.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(batch.bp)
     app.register_blueprint(pages.bp)

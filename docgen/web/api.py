@@ -1,10 +1,9 @@
-"""/api/v1: kinds, documents, validation; /openapi.json; /healthz."""
+"""/api/v1: kinds, documents, validation; /openapi.json."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -15,6 +14,7 @@ from ..intake.jsondata import decode_json, listed
 from ..kinds.annual_summary.ledger import LedgerUnreadable
 from ..kinds import DocumentKind, all_kinds, get_kind
 from ..pdf import PDF_MEDIA_TYPE
+from .disposition import content_disposition
 from .openapi import openapi_document
 from .problems import ApiProblem
 
@@ -45,18 +45,6 @@ def _case_from_request(kind: DocumentKind | None = None) -> Any:
 def parse_json(raw: bytes) -> Any:
     """The request body as JSON; a :class:`MalformedJson` (400 malformed_json) says what is wrong."""
     return decode_json(raw, "请求体")
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """attachment with an ASCII fallback name and the Chinese name in RFC 6266 ``filename*``."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-@bp.get("/healthz")
-def healthz() -> Response:
-    converter = current_app.config["CONVERTER"]
-    pdf = converter.status() if hasattr(converter, "status") else {"started": True}
-    return jsonify({"status": "ok", "kinds": [k.name for k in all_kinds()], "pdf": pdf})
 
 
 @bp.get("/openapi.json")

@@ -211,7 +211,7 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     paths: dict[str, Any] = {
-        "/healthz": {"get": {"operationId": "healthz", "summary": "健康检查", "responses": {"200": {"description": "服务正常"}}}},
+        "/healthz": {"get": {"operationId": "healthz", "summary": "健康检查", "responses": {"200": {"description": "服务正常"}, "503": {"description": "PDF 转换不可用：没有能启动的 LibreOffice 转换进程（degraded）"}}}},
         "/api/v1/kinds": {
             "get": {
                 "operationId": "list_kinds",

@@ -218,7 +218,10 @@ def summary() -> Any:
     if upload is not None and upload.filename:
         source: Any = (upload.filename, upload.read())
     elif ledger_json:
-        source = json.loads(ledger_json)
+        source = _ledger_rows(ledger_json)
+        if source is None:
+            findings = [error("ledger.unreadable", "ledger", "台账：页面中保存的台账数据无法读取，请重新上传台账文件")]
+            ledger_json = ""
     else:
         source = None
     if source is not None:
@@ -232,11 +235,11 @@ def summary() -> Any:
         if action == "add-section":
             sections.append({"key": "", "title": "", "text": ""})
         elif action.startswith("remove:"):
-            index = int(action.split(":", 1)[1])
-            if 0 <= index < len(sections) and not sections[index].get("key"):
-                sections.pop(index)
+            index = action.split(":", 1)[1]
+            if index.isdigit() and int(index) < len(sections) and not sections[int(index)].get("key"):
+                sections.pop(int(index))
     elif action in ("docx", "pdf") and ledger_json:
-        case = {**{k: v for k, v in values.items() if v}, "ledger": json.loads(ledger_json),
+        case = {**{k: v for k, v in values.items() if v}, "ledger": _ledger_rows(ledger_json) or [],
                 "sections": [{k: v for k, v in s.items() if v or k == "text"} for s in sections]}
         try:
             document = service.render("annual-summary", case, profile, fmt=action, converter=current_app.config["CONVERTER"])
@@ -258,6 +261,15 @@ def summary() -> Any:
         figures=report.figures if report else None, findings=findings, by_path=findings_by_path(described(findings)),
         chart=chart, pdf_available=pdf_available(), classes=profile.classes,
     ), status
+
+
+def _ledger_rows(text: str) -> list[Any] | None:
+    """The ledger rows the page keeps in a hidden field; None when they are not a JSON list."""
+    try:
+        rows = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return rows if isinstance(rows, list) else None
 
 
 def _sections_from_form(form) -> list[dict[str, str]]:

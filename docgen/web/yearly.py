@@ -14,7 +14,7 @@ from ..errors import DocgenError, InputRejected, InvalidCase
 from ..findings import Finding, error
 from ..formatting import DateTextError, parse_date
 from ..kinds import get_kind
-from .api import content_disposition
+from .disposition import content_disposition
 from .pages import described, pdf_available
 
 bp = Blueprint("yearly", __name__)

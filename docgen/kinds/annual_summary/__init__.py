@@ -63,9 +63,9 @@ class AnnualSummaryCase(Strict):
     title: Text | None = Field(None, title="标题", description="不填则为“单位+年度+人大代表建议和政协委员提案办理工作总结”")
     issued_on: Date | None = Field(None, title="成文日期", description="不填则为当天")
     ledger: list[dict[str, Any]] = Field(
-        min_length=1, title="台账", description="每件一行；列名可用中文（来源、编号、标题、办理方式、交办日期……）或英文"
+        min_length=1, max_length=20000, title="台账", description="每件一行；列名可用中文（来源、编号、标题、办理方式、交办日期……）或英文"
     )
-    sections: list[Section] = Field(default_factory=list, title="正文各部分")
+    sections: list[Section] = Field(default_factory=list, max_length=20, title="正文各部分")
 
     _ledger: Ledger = PrivateAttr()
     _figures: tuple[Profile, Figures] | None = PrivateAttr(None)

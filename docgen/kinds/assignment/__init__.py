@@ -27,6 +27,8 @@ from ..base import DocumentKind
 from ..common import Date, Strict, Text
 from .items import AssignmentItem, Place, check_items, co_handling_due, places_of, read_items_file, reply_due
 
+MAX_ITEMS = 5000  # a year's items at one level; the largest cities assign some two thousand
+
 Level = Field(
     title="层级", description="人大、政协所在的行政层级或地名，如“市”“西湖区”", examples=["市", "区", "县"],
     pattern=r"^[\u4e00-\u9fff]{1,12}$",
@@ -42,7 +44,7 @@ class AssignmentListCase(Strict):
     level: str = Level
     year: int = Field(ge=2000, le=2100, title="年度")
     meeting_on: Date = Field(title="交办会日期", description="各件未填交办日期的，以此为交办日期")
-    items: list[AssignmentItem] = Field(min_length=1, title="交办件", description="每件一行，可上传表格")
+    items: list[AssignmentItem] = Field(min_length=1, max_length=MAX_ITEMS, title="交办件", description="每件一行，可上传表格")
 
     _places: list[Place] = PrivateAttr(default_factory=list)
 

@@ -33,7 +33,7 @@ class AssignmentItem(Strict):
     title: Text = Field(title="标题", examples=["关于加快推进既有住宅加装电梯工作的建议"])
     lead_author: Text = Field(title="领衔人", description="领衔代表或第一提案人，只写姓名", examples=["王明"])
     lead_unit: Text | None = Field(None, title="主办单位", description="每件须有一个主办单位")
-    co_units: list[Text] = Field(default_factory=list, title="会办单位", description="可多个；不能与主办单位相同")
+    co_units: list[Text] = Field(default_factory=list, max_length=30, title="会办单位", description="可多个；不能与主办单位相同")
     key_item: bool = Field(False, title="重点件", description="列为重点督办的须写明督办领导")
     leader: Text | None = Field(None, title="督办领导", description="重点件的督办领导，如“李明副市长”")
     assigned_on: Date | None = Field(None, title="交办日期", description="不填则为交办会日期")

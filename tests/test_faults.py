@@ -1,0 +1,263 @@
+"""Issue 13: a real `docgen serve` holds under worker crashes and hangs, load and shutdown.
+
+Each test starts its own server on a free loopback port with the real LibreOffice pool, and
+stops it (and checks nothing of it is left) at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, libreoffice_workers_of
+from docgen.converter import process_group
+
+DOCGEN = Path(sys.executable).with_name("docgen")
+LETTER = (SAMPLES / "reply-letter" / "b-suggestion-elevators.json").read_bytes()
+SHORT = (SAMPLES / "reply-letter" / "a-suggestion-bus-shelter.json").read_bytes()
+REQUEST_TIMEOUT = 15.0
+# Time for a response to travel back after the server's deadline, on a loaded 2-core machine.
+SLACK = 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, *flags: str, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(DOCGEN), "serve", "--port", str(self.port), *flags],
+            env={**os.environ, **(env or {})}, stderr=subprocess.PIPE, text=True,
+        )
+
+    def get(self, path: str, timeout: float = 5) -> tuple[int, dict, dict]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as r:
+                return r.status, dict(r.headers), json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), json.load(e)
+
+    def post(self, path: str, body: bytes, timeout: float = 60) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(self.base + path, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def wait_for_workers(self, count: int, within: float = 90) -> dict:
+        until = time.monotonic() + within
+        while time.monotonic() < until:
+            try:
+                status, _, health = self.get("/healthz", timeout=2)
+                if health["pdf"]["alive"] >= count and health["pdf"]["idle"] >= count:
+                    return health
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"the server's {count} workers did not come up")
+
+    def workers(self) -> list[int]:
+        return libreoffice_workers_of(self.process.pid)
+
+    def terminate(self, within: float = 20) -> float:
+        began = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=within)
+        return time.monotonic() - began
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def server_factory():
+    started: list[Server] = []
+
+    def make(*flags: str, env: dict[str, str] | None = None) -> Server:
+        server = Server(*flags, env=env)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.kill()
+
+
+def leftovers(server_pid: int) -> list[str]:
+    """What a server with this pid could have left behind: its workers' directories in /tmp."""
+    return [p.name for p in Path("/tmp").glob(f"docgen-lo-{server_pid}-*")]
+
+
+def load(server: Server, clients: int, seconds: float, body: bytes = LETTER) -> list[tuple[int, float]]:
+    """``clients`` clients posting PDF requests back to back for ``seconds``: (status, elapsed) each."""
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+    until = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < until:
+            began = time.monotonic()
+            status, _, _ = server.post("/api/v1/documents/reply-letter?format=pdf", body, timeout=REQUEST_TIMEOUT + 30)
+            with lock:
+                results.append((status, time.monotonic() - began))
+
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    return results
+
+
+def fault_server(server_factory) -> Server:
+    server = server_factory("--pdf-workers", "2", "--pdf-timeout", "4", "--request-timeout", str(REQUEST_TIMEOUT),
+                            "--pdf-health-interval", "2")
+    server.wait_for_workers(2)
+    return server
+
+
+def assert_every_request_answered_in_time(results: list[tuple[int, float]]) -> None:
+    assert results
+    statuses = {status for status, _ in results}
+    assert statuses <= {200, 504}, statuses
+    assert max(elapsed for _, elapsed in results) <= REQUEST_TIMEOUT + SLACK
+
+
+def test_office_killed_mid_conversion_under_four_clients_every_request_is_answered(server_factory):
+    server = fault_server(server_factory)
+    victim = server.workers()[0]
+    home = home_of(victim)
+    pipes = _noted_pipes(victim)
+
+    def kill_office_soon() -> None:
+        time.sleep(2)
+        for pid in process_group(victim):
+            if pid != victim:  # LibreOffice, not its unoserver: the crash the pool must notice
+                os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_office_soon)
+    killer.start()
+    results = load(server, clients=4, seconds=8)
+    killer.join()
+    assert_every_request_answered_in_time(results)
+    assert sum(1 for status, _ in results if status == 200) >= len(results) - 1
+    health = server.wait_for_workers(2)
+    assert victim not in server.workers() and health["pdf"]["replaced"] >= 1
+    assert not home.exists()  # the dead worker's profile and TMPDIR are gone, and its pipe
+    assert pipes and not any(Path(p).exists() for p in pipes)
+    assert server.terminate() < 15
+
+
+def test_worker_stopped_past_the_timeout_under_four_clients_is_retried_or_504(server_factory):
+    server = fault_server(server_factory)
+    victim = server.workers()[0]
+    os.killpg(victim, signal.SIGSTOP)
+    try:
+        results = load(server, clients=4, seconds=10)
+    finally:
+        try:
+            os.killpg(victim, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert_every_request_answered_in_time(results)
+    assert any(status == 200 for status, _ in results)
+    server.wait_for_workers(2)
+    assert victim not in server.workers()  # the hung worker never serves again
+    assert process_group(victim) == []
+    assert server.terminate() < 15
+
+
+def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_nothing(server_factory):
+    server = server_factory("--pdf-workers", "2", "--shutdown-grace", "3")
+    server.wait_for_workers(2)
+    workers = server.workers()
+    pipes = [p for w in workers for p in _noted_pipes(w)]
+    assert pipes and all(Path(p).exists() for p in pipes)
+    case = json.loads(LETTER)
+    for _ in range(2):
+        status, _, body = server.post("/api/v1/batch/jobs", json.dumps(
+            {"kind": "reply-letter", "cases": [case] * 200, "output": "zip", "document_format": "pdf"}).encode())
+        assert status == 202, body
+    streams = threading.Thread(target=load, args=(server, 2, 4))
+    streams.start()
+    time.sleep(1.5)
+    elapsed = server.terminate()
+    streams.join()
+    assert elapsed < 3 + SLACK
+    assert server.process.returncode == 0
+    time.sleep(0.5)
+    assert server.workers() == [] and all(process_group(w) == [] for w in workers)
+    assert leftovers(server.process.pid) == []
+    assert not any(Path(p).exists() for p in pipes)
+    with socket.socket() as s:  # nothing listens any more: a restart can bind, as waitress does
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", server.port))
+        s.listen()
+    assert "启动" in server.process.stderr.read()
+
+
+def home_of(worker: int) -> Path:
+    """A worker's directory (its HOME), holding its profile, TMPDIR and the list of its pipes."""
+    environ = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+    return Path(next(v for v in environ if v.startswith(b"HOME="))[5:].decode())
+
+
+def _noted_pipes(worker: int) -> list[str]:
+    return (home_of(worker) / "pipes").read_text().split()
+
+
+def test_healthz_answers_in_milliseconds_while_the_queue_overflows_with_503(server_factory):
+    server = server_factory("--pdf-workers", "1", "--concurrency", "1", "--queue-size", "2", "--pdf-timeout", "10")
+    server.wait_for_workers(1)
+    batch = json.dumps({"kind": "reply-letter", "cases": [json.loads(SHORT)] * 200, "output": "zip"}).encode()
+    answers: list[tuple[int, dict]] = []
+
+    def submit() -> None:
+        status, headers, _ = server.post("/api/v1/batch", batch, timeout=120)
+        answers.append((status, headers))
+
+    senders = [threading.Thread(target=submit) for _ in range(8)]
+    for sender in senders:
+        sender.start()
+    health_times = []
+    while any(s.is_alive() for s in senders):
+        began = time.monotonic()
+        status, _, health = server.get("/healthz")
+        health_times.append(time.monotonic() - began)
+        assert status == 200
+        time.sleep(0.1)
+    for sender in senders:
+        sender.join()
+    refused = [headers for status, headers in answers if status == 503]
+    assert len(refused) >= 5 and all(int(h["Retry-After"]) >= 1 for h in refused)
+    assert sum(1 for status, _ in answers if status == 200) >= 1
+    assert len(health_times) >= 3 and max(health_times) < 0.5
+    server.terminate()
+
+
+def test_docgen_serve_reads_the_pdf_timeout_from_the_environment(server_factory):
+    server = server_factory("--pdf-workers", "1", env={"DOCGEN_PDF_TIMEOUT": "7"})
+    server.wait_for_workers(1)
+    cmdline = Path(f"/proc/{server.workers()[0]}/cmdline").read_bytes().split(b"\0")
+    assert cmdline[cmdline.index(b"--conversion-timeout") + 1] == b"7"
+    _, _, health = server.get("/healthz")
+    assert health["status"] == "ok"
+    server.terminate()
