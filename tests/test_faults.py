@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,9 +44,10 @@ class Server:
     def __init__(self, *flags: str, env: dict[str, str] | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.data_dir = tempfile.mkdtemp(prefix="docgen-data-")  # its own job store, unless env names one
         self.process = subprocess.Popen(
             [str(DOCGEN), "serve", "--port", str(self.port), *flags],
-            env={**os.environ, "DOCGEN_DATA_DIR": tempfile.mkdtemp(prefix="docgen-data-"), **(env or {})},
+            env={**os.environ, "DOCGEN_DATA_DIR": self.data_dir, **(env or {})},
             stderr=subprocess.PIPE, text=True,
         )
 
@@ -103,6 +105,7 @@ def server_factory():
     yield make
     for server in started:
         server.kill()
+        shutil.rmtree(server.data_dir, ignore_errors=True)
 
 
 def leftovers(server_pid: int) -> list[str]:
