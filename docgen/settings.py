@@ -7,13 +7,15 @@ The README's settings table lists them all.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .archive import ArchiveLimits
 from .converter import PoolSettings
@@ -43,6 +45,29 @@ class Settings(BaseSettings):
     archive_max_entries: int = Field(1000, ge=1, title="上传压缩包（.xlsx/.docx）的文件数上限")
     archive_max_bytes: int = Field(100 * 1024 * 1024, ge=1024, title="上传压缩包解压后的总大小上限（字节）")
     archive_max_ratio: float = Field(100.0, ge=1, title="上传压缩包中单个文件的压缩比上限")
+    data_dir: Path = Field(default_factory=lambda: _default_data_dir(), title="访问凭据（令牌、账号）的存放目录")
+    insecure_open: bool = Field(False, title="在非本机地址上不设访问控制也启动（不安全）")
+    secure_cookies: bool = Field(False, title="登录 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后时开启）")
+    session_hours: float = Field(8.0, gt=0, le=24 * 30, title="登录有效时长（小时）")
+    job_ttl: float = Field(3600.0, gt=0, le=7 * 24 * 3600, title="批量任务结果的保留时长（秒）")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, title="允许跨域访问的来源（如 https://oa.example.gov.cn）")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """Origins as a list, or one string (the environment): a JSON list, or separated by commas or spaces;
+        each is ``scheme://host[:port]``, as browsers send it in ``Origin``."""
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            value = json.loads(value)
+        elif isinstance(value, str):
+            value = [part for part in value.replace(",", " ").split() if part]
+        if isinstance(value, (list, tuple)):
+            for origin in value:
+                parts = urlsplit(str(origin))
+                if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                    raise ValueError(f"来源应写作“协议://主机[:端口]”，如 https://oa.example.gov.cn，收到“{origin}”")
+            return [str(origin).lower() for origin in value]
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -75,10 +100,16 @@ class Settings(BaseSettings):
         return ArchiveLimits(self.archive_max_entries, self.archive_max_bytes, self.archive_max_ratio)
 
 
+def _default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/docgen``, by default ``~/.local/share/docgen``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "docgen"
+
+
 def load_settings(settings_file: str | Path | None = None, **overrides: Any) -> Settings:
     """The settings from the TOML file (``settings_file`` or ``$DOCGEN_SETTINGS``), the environment
     and ``overrides`` (CLI flags; ``None`` values are ignored). Raises :class:`ConfigError` in Chinese."""
-    given = {name: value for name, value in overrides.items() if value is not None}
+    given = {name: value for name, value in overrides.items() if value is not None and value != ()}
     toml_file = settings_file or os.environ.get(SETTINGS_FILE_ENV)
     reader = Settings
     if toml_file:
