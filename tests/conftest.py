@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ import pytest
 
 import docgen
 from docgen.converter import ConverterPool, PoolSettings
+from docgen.credentials import CredentialStore
 from docgen.profile import Profile, load_profile
+from docgen.settings import load_settings
 from docgen.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +114,41 @@ class ApiActions:
     def for_sample(self, path: Path) -> ApiActions:
         """The same actions on an app that uses the sample's locality profile (its .toml sidecar, if any)."""
         return ApiActions(create_app({"TESTING": True, "PROFILE": sample_profile(path)}).test_client())
+
+
+@dataclass
+class Secured:
+    """An app with access control on: two machine clients' tokens and a clerk's account."""
+
+    app: Any
+    store: CredentialStore
+    token: str  # named OA系统
+    other_token: str  # named 档案系统
+    user: str = "zhangsan"
+    password: str = "correct horse battery"
+
+    @staticmethod
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def credentials(tmp_path) -> CredentialStore:
+    """An empty credential store in a fresh data directory."""
+    return CredentialStore(tmp_path / "data")
+
+
+def secured_app(store: CredentialStore, **settings: Any) -> Secured:
+    _, token = store.create_token("OA系统")
+    _, other = store.create_token("档案系统")
+    store.create_user(Secured.user, Secured.password)
+    app = create_app({"TESTING": True, "SETTINGS": load_settings(data_dir=store.path.parent, **settings)})
+    return Secured(app, store, token, other)
+
+
+@pytest.fixture
+def secured(credentials) -> Secured:
+    return secured_app(credentials)
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ Input, the same for both (see :func:`_batch_request`):
 ``POST /api/v1/batch`` answers with the file. ``POST /api/v1/batch/jobs`` answers 202 with the
 job's URLs; ``GET …/jobs/<id>`` reports state and progress, ``GET …/jobs/<id>/result`` gives
 the file. Jobs run on a small pool of daemon threads kept in ``app.extensions["docgen.batch"]``;
-results are kept in memory, and the oldest finished jobs are dropped past a count and a size.
+results are kept in memory for ``job_ttl`` seconds, and the oldest finished jobs are dropped
+earlier past a count and a size. A job belongs to the client that submitted it (its token or
+account): to anyone else it does not exist (404).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from ..kinds import get_kind
 from ..pdf import PDF_MEDIA_TYPE
 from ..intake.cells import is_blank, yes_no
 from .api import content_disposition, parse_json
+from .auth import current_client
+from .metrics import metrics_of
 from .problems import ApiProblem, from_docgen_error, problem_body, problem_response
 
 log = logging.getLogger(__name__)
@@ -59,7 +63,7 @@ class BatchRequest:
     origins: list[str | None] | None = None
 
     def run(self, app: Flask, progress: batch.Progress | None = None) -> batch.BatchResult:
-        return batch.run_batch(
+        result = batch.run_batch(
             self.kind,
             self.cases,
             output=self.output,
@@ -71,6 +75,8 @@ class BatchRequest:
             origins=self.origins,
             progress=progress,
         )
+        metrics_of(app).rendered(self.kind, "pdf" if self.output == "pdf" else self.document_format, result.rendered)
+        return result
 
 
 def _bad_request(detail: str) -> ApiProblem:
@@ -199,6 +205,7 @@ class Job:
     kind: str
     output: str
     total: int
+    owner: str | None = None  # the submitting client's key; None while the service is open
     state: str = "queued"  # queued | running | done | failed
     done: int = 0
     result: batch.BatchResult | None = None
@@ -213,17 +220,19 @@ class Job:
 
 class BatchJobs:
     """Batch jobs of one app: a queue served by ``threads`` daemon threads (started on first
-    use), at most ``keep`` jobs and ``keep_bytes`` of results kept (oldest finished dropped)."""
+    use), at most ``keep`` jobs and ``keep_bytes`` of results kept (oldest finished dropped),
+    each finished job for ``ttl`` seconds."""
 
-    def __init__(self, threads: int = 2, keep: int = 32, keep_bytes: int = 512 * 1024 * 1024):
-        self.threads, self.keep, self.keep_bytes = max(1, threads), max(1, keep), keep_bytes
+    def __init__(self, threads: int = 2, keep: int = 32, keep_bytes: int = 512 * 1024 * 1024, ttl: float = 3600.0):
+        self.threads, self.keep, self.keep_bytes, self.ttl = max(1, threads), max(1, keep), keep_bytes, ttl
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._queue: queue.Queue[tuple[Job, Callable[[batch.Progress], batch.BatchResult]]] = queue.Queue()
         self._workers: list[threading.Thread] = []
 
-    def submit(self, kind: str, output: str, total: int, work: Callable[[batch.Progress], batch.BatchResult]) -> Job:
-        job = Job(uuid.uuid4().hex, kind, output, total)
+    def submit(self, kind: str, output: str, total: int, work: Callable[[batch.Progress], batch.BatchResult],
+               owner: str | None = None) -> Job:
+        job = Job(uuid.uuid4().hex, kind, output, total, owner)
         with self._lock:
             self._evict(room_for=1)
             if len(self._jobs) >= self.keep:
@@ -239,9 +248,12 @@ class BatchJobs:
         self._queue.put((job, work))
         return job
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str, owner: str | None = None) -> Job | None:
+        """The job, if it is still kept and ``owner`` submitted it: the one place ownership is checked."""
         with self._lock:
-            return self._jobs.get(job_id)
+            self._evict()
+            job = self._jobs.get(job_id)
+            return job if job is not None and job.owner == owner else None
 
     def snapshot(self, job: Job) -> dict[str, Any]:
         with self._lock:
@@ -258,7 +270,11 @@ class BatchJobs:
             return out
 
     def _evict(self, room_for: int = 0) -> None:
-        """Drop the oldest finished jobs past the count (keeping room) and past the byte budget."""
+        """Drop finished jobs past their time, then the oldest finished ones past the count (keeping
+        room) and past the byte budget."""
+        expired = time.time() - self.ttl
+        for job in [j for j in self._jobs.values() if j.finished is not None and j.finished < expired]:
+            del self._jobs[job.id]
         finished = [j for j in self._jobs.values() if j.state in ("done", "failed")]
         while finished and len(self._jobs) + room_for > self.keep:
             self._jobs.pop(finished.pop(0).id, None)
@@ -267,7 +283,12 @@ class BatchJobs:
 
     def _serve(self) -> None:
         while True:
-            job, work = self._queue.get()
+            try:
+                job, work = self._queue.get(timeout=min(60.0, self.ttl))
+            except queue.Empty:  # idle: drop what has expired meanwhile
+                with self._lock:
+                    self._evict()
+                continue
             with self._lock:
                 if job.id not in self._jobs:
                     continue
@@ -303,11 +324,12 @@ def _install(state: Any) -> None:
         threads=int(app.config.get("BATCH_JOB_THREADS", 2)),
         keep=int(app.config.get("BATCH_KEPT_JOBS", 32)),
         keep_bytes=int(app.config.get("BATCH_KEPT_BYTES", 512 * 1024 * 1024)),
+        ttl=app.config["SETTINGS"].job_ttl,
     ))
 
 
 def _job_or_404(job_id: str) -> Job:
-    job = jobs_of(current_app).get(job_id)
+    job = jobs_of(current_app).get(job_id, current_client().key)
     if job is None:
         raise ApiProblem(404, "unknown_job", "找不到批量任务", f"没有编号为“{job_id[:64]}”的批量任务（任务结果只保留有限时间）")
     return job
@@ -317,7 +339,8 @@ def _job_or_404(job_id: str) -> Job:
 def submit_job() -> tuple[Response, int, dict[str, str]]:
     wanted = _batch_request()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    job = jobs_of(app).submit(wanted.kind, wanted.output, len(wanted.cases), lambda progress: wanted.run(app, progress))
+    job = jobs_of(app).submit(wanted.kind, wanted.output, len(wanted.cases), lambda progress: wanted.run(app, progress),
+                              owner=current_client().key)
     status_url = url_for("batch.job_status", job_id=job.id)
     body = {"id": job.id, "status_url": status_url, "result_url": url_for("batch.job_result", job_id=job.id)}
     return jsonify(body), 202, {"Location": status_url}
