@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
+from ..errors import InvalidCase
 from ..intake.cells import yes_no
 from ..intake.jsondata import decode_json, listed
 from ..kinds.annual_summary.ledger import LedgerUnreadable
@@ -64,7 +65,10 @@ def show_kind(kind: str) -> Response:
 @bp.post("/api/v1/documents/<kind>/validate")
 def validate(kind: str) -> Response:
     found = get_kind(kind)
-    result = service.check(kind, _case_from_request(found), current_app.config["PROFILE"])
+    data = _case_from_request(found)
+    result = service.check(kind, data, current_app.config["PROFILE"])
+    if not isinstance(data, dict):  # not a case at all: refused as rendering refuses it
+        raise InvalidCase(kind, result.findings)
     return jsonify(result.to_dict())
 
 

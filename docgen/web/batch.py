@@ -93,10 +93,11 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> st
     return value
 
 
-def _boolean(value: Any, name: str) -> bool:
-    if value is None or (isinstance(value, str) and is_blank(value)):
+def _boolean(value: Any, name: str, form: bool) -> bool:
+    """A JSON body's flag is a JSON boolean; a form field's is text (true/false, 是/否 …)."""
+    if value is None or (form and is_blank(value)):
         return False
-    answer = yes_no(value) if isinstance(value, (str, bool)) else None
+    answer = yes_no(value) if isinstance(value, str) == form and isinstance(value, (str, bool)) else None
     if answer is None:
         raise _bad_request(f"{name} 应为 true 或 false，收到“{value}”")
     return answer
@@ -105,7 +106,8 @@ def _boolean(value: Any, name: str) -> bool:
 def _batch_request() -> BatchRequest:
     """The batch from the request: JSON, or multipart with the cases as an uploaded file."""
     origins: list[str | None] | None = None
-    if request.mimetype == "multipart/form-data":
+    from_form = request.mimetype == "multipart/form-data"
+    if from_form:
         fields: dict[str, Any] = dict(request.form.items())
         kind = fields.get("kind")
         if not kind:
@@ -149,8 +151,8 @@ def _batch_request() -> BatchRequest:
         cases=cases,
         output=_choice(fields.get("output"), "output", ("zip", "pdf"), "zip"),  # type: ignore[arg-type]
         document_format=_choice(fields.get("document_format"), "document_format", ("docx", "pdf"), "docx"),
-        strict=_boolean(fields.get("strict"), "strict"),
-        draft=_boolean(fields.get("draft"), "draft"),
+        strict=_boolean(fields.get("strict"), "strict", form=from_form),
+        draft=_boolean(fields.get("draft"), "draft", form=from_form),
         origins=origins,
     )
 
