@@ -84,7 +84,12 @@ def _requested_format() -> service.Format:
 
 
 def _flag(name: str) -> bool:
-    return yes_no(request.args.get(name)) is True
+    """A yes/no query parameter (true/false, 1/0, 是/否 …); absent is no, anything else a 400."""
+    value = request.args.get(name)
+    answer = False if value is None else yes_no(value)
+    if answer is None:
+        raise ApiProblem(400, "bad_request", "请求有误", f"查询参数 {name} 应为 true 或 false，收到“{value[:50]}”")
+    return answer
 
 
 @bp.post("/api/v1/documents/<kind>")

@@ -83,9 +83,11 @@ def _bad_request(detail: str) -> ApiProblem:
     return ApiProblem(400, "bad_request", "请求有误", detail)
 
 
-def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
-    if value is None or value == "":
+def _choice(fields: dict[str, Any], name: str, allowed: tuple[str, ...], default: str, form: bool) -> str:
+    """One of ``allowed``; absent (or an empty form field) is ``default``."""
+    if name not in fields or (form and fields[name] == ""):
         return default
+    value = fields[name]
     if value not in allowed:
         raise ApiProblem(
             400, "unsupported_format", "不支持的输出格式", f"{name} 应为 {' 或 '.join(allowed)}，收到“{value}”",
@@ -93,11 +95,13 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> st
     return value
 
 
-def _boolean(value: Any, name: str, form: bool) -> bool:
-    """A JSON body's flag is a JSON boolean; a form field's is text (true/false, 是/否 …)."""
-    if value is None or (form and is_blank(value)):
+def _boolean(fields: dict[str, Any], name: str, form: bool) -> bool:
+    """A JSON body's flag is a JSON boolean; a form field's is text (true/false, 是/否 …);
+    absent is false."""
+    if name not in fields or (form and is_blank(fields[name])):
         return False
-    answer = yes_no(value) if isinstance(value, str) == form and isinstance(value, (str, bool)) else None
+    value = fields[name]
+    answer = yes_no(value) if isinstance(value, str if form else bool) else None
     if answer is None:
         raise _bad_request(f"{name} 应为 true 或 false，收到“{value}”")
     return answer
@@ -149,10 +153,10 @@ def _batch_request() -> BatchRequest:
     return BatchRequest(
         kind=kind,
         cases=cases,
-        output=_choice(fields.get("output"), "output", ("zip", "pdf"), "zip"),  # type: ignore[arg-type]
-        document_format=_choice(fields.get("document_format"), "document_format", ("docx", "pdf"), "docx"),
-        strict=_boolean(fields.get("strict"), "strict", form=from_form),
-        draft=_boolean(fields.get("draft"), "draft", form=from_form),
+        output=_choice(fields, "output", ("zip", "pdf"), "zip", from_form),  # type: ignore[arg-type]
+        document_format=_choice(fields, "document_format", ("docx", "pdf"), "docx", from_form),
+        strict=_boolean(fields, "strict", from_form),
+        draft=_boolean(fields, "draft", from_form),
         origins=origins,
     )
 

@@ -174,7 +174,7 @@ BATCH_JSON = {
     "additionalProperties": False,
     "properties": {
         "kind": ref("KindName"),
-        "cases": {"type": "array", "maxItems": MAX_CASES, "description":
+        "cases": {"type": "array", "minItems": 1, "maxItems": MAX_CASES, "description":
                   f"案件列表（至多 {MAX_CASES} 件）；不合规的案件不生成，在报告中列出 / the cases; invalid ones are reported",
                   "items": {"description": "一件案件，结构同该类型的案件数据"}},
         "output": {"type": "string", "enum": ["zip", "pdf"], "default": "zip",
@@ -397,7 +397,7 @@ def _paths(kinds: list[DocumentKind], refs: dict[Any, Any], examples: dict[str, 
                             "strict batch with errors, or an unreadable upload"),
              "502": problem("LibreOffice 无法转换 / conversion failed"),
              "504": problem("PDF 转换超时 / conversion timed out"),
-             **shared(*WORKING, "UnsupportedMediaType")},
+             **shared(*WORKING, "UnsupportedMediaType", "NotFound")},
             requestBody=batch_body)},
         "/api/v1/batch/jobs": {"post": _operation(
             "submit_batch_job", "batch", "提交批量任务 / Submit a batch job",
@@ -406,7 +406,7 @@ def _paths(kinds: list[DocumentKind], refs: dict[Any, Any], examples: dict[str, 
             {"202": {"description": "已受理 / accepted", "headers": headers("Location"),
                      "content": {"application/json": {"schema": ref("JobCreated")}}},
              "422": problem("上传文件无法读取 / an unreadable upload"),
-             **shared(*WORKING, "UnsupportedMediaType"),
+             **shared(*WORKING, "UnsupportedMediaType", "NotFound"),
              "503": problem("服务繁忙（busy）或批量任务过多（batch_busy）；按 Retry-After 重试 / busy", "Retry-After")},
             requestBody=batch_body)},
         "/api/v1/batch/jobs/{job_id}": {"get": _operation(
