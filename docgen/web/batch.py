@@ -148,6 +148,8 @@ def _batch_request() -> BatchRequest:
             415, "unsupported_media_type", "请求体格式不受支持",
             f"请求体应为 JSON（application/json）或表单上传（multipart/form-data），收到“{request.mimetype or '无'}”",
         )
+    if not cases:  # refused at once, not as a job that fails
+        raise batch.BatchEmpty()
     if len(cases) > batch.MAX_CASES:
         raise batch.BatchTooLarge(len(cases))
     return BatchRequest(

@@ -202,8 +202,8 @@ BATCH_FORM = {
 LEDGER_JSON = {
     "description": "台账行的列表，或 {\"rows\": [...]}；每行的键为台账模板的中文表头或英文键",
     "oneOf": [
-        {"type": "array", "items": {"type": "object"}},
-        {"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array", "items": {"type": "object"}}}},
+        {"type": "array", "items": ref("LedgerRow")},
+        {"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array", "items": ref("LedgerRow")}}},
     ],
 }
 
@@ -450,6 +450,7 @@ def openapi_document() -> dict[str, Any]:
         "Finding": FINDING, "Problem": PROBLEM, "Ratio": RATIO, "LedgerFigures": FIGURES,
         "BatchReportEntry": REPORT_ENTRY, "JobStatus": JOB_STATUS, "JobCreated": JOB_CREATED, "Health": HEALTH,
         "KindInfo": KIND_INFO, "BatchRequest": BATCH_JSON, "BatchUpload": BATCH_FORM, "LedgerRows": LEDGER_JSON,
+        "LedgerRow": {"type": "object", "description": "台账的一行：表头（中文或英文键）→ 单元格的值 / one ledger row"},
         "KindName": {"type": "string", "enum": [k.name for k in kinds], "description": "文书类型 / document kind"},
         "ValidationReport": {"type": "object", "required": ["ok", "findings"], "properties": {
             "ok": {"type": "boolean"}, "findings": {"type": "array", "items": ref("Finding")}}},
