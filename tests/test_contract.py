@@ -45,14 +45,20 @@ def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
     command = [
         str(BIN / "schemathesis"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
         f"{base}/openapi.json", "--url", base, "-H", f"Authorization: Bearer {token}",
-        "--checks", "all", "--seed", "20261201", "--max-examples", "8", "--request-timeout", "120",
-        "--no-color",
+        # Every check but the response time: speed is measured by bench/, never in tests.
+        "--checks", "all", "--exclude-checks", "max_response_time",
+        "--seed", "20261201", "--max-examples", "8", "--request-timeout", "300", "--no-color",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path,
-                         env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
-    summary = run.stdout[-6000:]
-    assert run.returncode == 0, summary
-    assert "No issues found" in run.stdout or " passed " in summary, summary
+    run = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=tmp_path)
+    assert run.returncode == 0, failures(run.stdout)
+    assert "Failures:" not in run.stdout and "Errors:" not in run.stdout
+
+
+def failures(report: str) -> str:
+    """What schemathesis found, without the (long) reproduction commands."""
+    keep = ("___", "- ST", "Invalid component", "[", "    Received", "    Documented", "    Expected")
+    lines = [line for line in report.splitlines() if line.startswith(keep)]
+    return "\n".join(lines + report.rpartition("SUMMARY")[2].splitlines())
 
 
 @pytest.fixture(scope="module")
