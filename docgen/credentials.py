@@ -88,7 +88,8 @@ class CredentialStore:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-            db.executescript(_SCHEMA)
+            if write:  # the file is only ever made here, so a reader finds the tables
+                db.executescript(_SCHEMA)
             yield db
 
     def configured(self) -> bool:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import copy
 import io
 import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,6 +148,22 @@ def secured_app(store: CredentialStore, **settings: Any) -> Secured:
     store.create_user(Secured.user, Secured.password)
     app = create_app({"TESTING": True, "SETTINGS": load_settings(data_dir=store.path.parent, **settings)})
     return Secured(app, store, token, other)
+
+
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """The app served by waitress on a free loopback port in a thread; yields its base URL."""
+    from waitress import create_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    httpd = create_server(app, host="127.0.0.1", port=port, threads=threads)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.close()
 
 
 @pytest.fixture

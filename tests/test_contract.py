@@ -7,19 +7,16 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import typing
 import urllib.request
 from pathlib import Path
 
 import pytest
-from waitress import create_server
 
-from conftest import SAMPLES, load_case, open_docx, secured_app
+from conftest import SAMPLES, load_case, open_docx, secured_app, served
 from docgen.credentials import CredentialStore
 
 CONTRACT = Path(__file__).parent / "contract"
@@ -31,13 +28,8 @@ def live(pool, tmp_path_factory):
     """The app with a token, served by waitress on a free loopback port, with the real pool."""
     secured = secured_app(CredentialStore(tmp_path_factory.mktemp("data")))
     secured.app.config["CONVERTER"] = pool
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    httpd = create_server(secured.app, host="127.0.0.1", port=port, threads=8)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}", secured.token
-    httpd.close()
+    with served(secured.app, threads=8) as base:
+        yield base, secured.token
 
 
 def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
@@ -45,8 +37,9 @@ def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
     command = [
         str(BIN / "schemathesis"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
         f"{base}/openapi.json", "--url", base, "-H", f"Authorization: Bearer {token}",
-        # Every check but the response time: speed is measured by bench/, never in tests.
-        "--checks", "all", "--exclude-checks", "max_response_time",
+        # Every check; the response time only as a bound (a 500-case batch on a shared machine):
+        # speed is measured by bench/, never in tests.
+        "--checks", "all", "--max-response-time", "300",
         "--seed", "20261201", "--max-examples", "8", "--request-timeout", "300", "--no-color",
     ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=tmp_path)

@@ -3,15 +3,11 @@ token: checking without reloading and a batch job with progress work behind the 
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from waitress import create_server
 
 from browser import browser, field, page  # noqa: F401 - fixtures
-from conftest import SAMPLES, Secured, secured_app
+from conftest import SAMPLES, Secured, secured_app, served
 from docgen.credentials import CredentialStore
 
 
@@ -19,13 +15,8 @@ from docgen.credentials import CredentialStore
 def secured_server(pool, tmp_path_factory):
     secured = secured_app(CredentialStore(tmp_path_factory.mktemp("data")))
     secured.app.config["CONVERTER"] = pool
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    httpd = create_server(secured.app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}", secured
-    httpd.close()
+    with served(secured.app) as base:
+        yield base, secured
 
 
 def sign_in(page, base: str, secured: Secured, then: str) -> None:
