@@ -191,7 +191,7 @@ BATCH_FORM = {
     "properties": {
         "kind": ref("KindName"),
         "cases": {"type": "string", "format": "binary",
-                  "description": "案件文件：.json（任何类型），答复函也可用 .xlsx / .csv（每行一件）"},
+                  "description": "案件文件：.json（任何类型），答复函也可用 .xlsx / .xls / .ods / .csv（每行一件）"},
         "output": {"type": "string", "enum": ["zip", "pdf"]},
         "document_format": {"type": "string", "enum": ["docx", "pdf"]},
         "strict": {"type": "string", "enum": ["true", "false"]},
@@ -279,7 +279,7 @@ def _kind_paths(kind: DocumentKind, schema_ref: str, example: Any) -> dict[str, 
         body["content"]["multipart/form-data"] = {
             "schema": {"type": "object", "required": ["case", "ledger"], "properties": {
                 "case": {"$ref": schema_ref, "description": "案件数据（JSON）；ledger 由上传的文件给出"},
-                "ledger": {"type": "string", "format": "binary", "description": "台账文件：.xlsx、.csv 或 .json"}}},
+                "ledger": {"type": "string", "format": "binary", "description": "台账文件：.xlsx、.xls、.ods、.csv 或 .json"}}},
             "encoding": {"case": {"contentType": "application/json"}},
         }
     render_responses = {
@@ -378,7 +378,7 @@ def _paths(kinds: list[DocumentKind], refs: dict[Any, Any], examples: dict[str, 
             parameters=[{"name": "kind", "in": "path", "required": True, "schema": ref("KindName")}])},
         "/api/v1/ledger/stats": {"post": _operation(
             "ledger_stats", "ledger", "统计台账 / Ledger figures",
-            "台账（JSON 行列表，或上传的 ledger 文件：.xlsx、.csv、.json）→ 办结率、按时办结率、面商率、满意率、公开率等。\n\n"
+            "台账（JSON 行列表，或上传的 ledger 文件：.xlsx、.xls、.ods、.csv、.json）→ 办结率、按时办结率、面商率、满意率、公开率等。\n\n"
             "A ledger as JSON rows or an uploaded file → its figures and findings.",
             {"200": {"description": "统计结果 / figures and findings", "headers": headers(),
                      "content": {"application/json": {"schema": ref("LedgerReport")}}},
@@ -455,7 +455,12 @@ def openapi_document() -> dict[str, Any]:
         "ValidationReport": {"type": "object", "required": ["ok", "findings"], "properties": {
             "ok": {"type": "boolean"}, "findings": {"type": "array", "items": ref("Finding")}}},
         "LedgerReport": {"type": "object", "required": ["ok", "figures", "findings"], "properties": {
-            "ok": {"type": "boolean"}, "figures": ref("LedgerFigures"), "findings": {"type": "array", "items": ref("Finding")}}},
+            "ok": {"type": "boolean"}, "figures": ref("LedgerFigures"), "findings": {"type": "array", "items": ref("Finding")},
+            "rows": {"type": "object", "description": "读取了哪些行、未计入哪些行及原因 / which rows were read and left out", "properties": {
+                "read": {"type": "integer"}, "counted": {"type": "integer"},
+                "left_out": {"type": "array", "items": {"type": "object", "properties": {
+                    "where": {"type": "string"}, "reason": {"type": "string"}}}},
+                "layout": {"type": "string"}, "text": {"type": "string"}}}}},
     })
     return {
         "openapi": "3.1.0",
