@@ -9,7 +9,7 @@ from flask import Flask
 from ..converter import ConverterPool
 from ..profile import load_profile
 from ..settings import Settings, load_settings
-from . import admission, api, api_docs, auth, batch, cors, health, metrics, multipart, pages, problems, requestlog
+from . import admission, api, api_docs, auth, batch, cors, health, metrics, multipart, pages, problems, requestlog, yearly
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,5 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(batch.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api_docs.bp)
+    app.register_blueprint(yearly.bp)
     metrics.init_app(app, {endpoint: kind for kind, endpoint in pages.FILE_KINDS.items()})
     return app

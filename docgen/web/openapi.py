@@ -23,6 +23,7 @@ from .problems import PROBLEM_MEDIA_TYPE
 
 REF = "#/components/schemas/{model}"
 ZIP_MEDIA_TYPE = "application/zip"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -424,9 +425,65 @@ def _paths(kinds: list[DocumentKind], refs: dict[Any, Any], examples: dict[str, 
              **shared(*GUARDED, "NotFound")},
             parameters=[job_id])},
     }
+    kind_refs = {kind.name: refs[(kind.model, "validation")]["$ref"] for kind in kinds}
     for kind in kinds:
-        paths.update(_kind_paths(kind, refs[(kind.model, "validation")]["$ref"], examples.get(kind.name)))
+        paths.update(_kind_paths(kind, kind_refs[kind.name], examples.get(kind.name)))
+    paths.update(_yearly_paths(kind_refs))
     return paths
+
+
+def _yearly_paths(refs: dict[str, str]) -> dict[str, Any]:
+    """The year's lists: each unit's 交办单 from the assignment list; the commitments ledger and its read-back."""
+    as_of = {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "按哪一天计算剩余天数、判断逾期（默认当天；日期写法同案件数据）/ the day overdue is counted from"}
+    fmt = {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["docx", "pdf"]},
+           "description": "交办单的格式 / format of the notices"}
+    return {
+        "/api/v1/assignment/notices": {"post": _operation(
+            "assignment_notices", "batch", "各单位交办单 / Assignment notices",
+            "由交办清单按承办单位生成交办单，打包为压缩包（附 报告.json）。\n\n"
+            "Each unit's notice from the assignment list, as one .zip.",
+            {"200": {"description": "压缩包，每个单位一份交办单 / one notice per unit",
+                     "headers": headers("Content-Disposition", "X-Docgen-Batch"), "content": {ZIP_MEDIA_TYPE: BINARY}},
+             "422": problem("交办清单未通过检查 / the list has errors (invalid_case)"),
+             "502": problem("LibreOffice 无法转换 / conversion failed"),
+             "504": problem("PDF 转换超时 / conversion timed out"),
+             **shared(*WORKING, "UnsupportedMediaType")},
+            parameters=[fmt],
+            requestBody=_json_body({"$ref": refs["assignment-list"]}, **{"multipart/form-data": {
+                "schema": {"type": "object", "required": ["case"], "properties": {
+                    "case": {"$ref": refs["assignment-list"]},
+                    "items": {"type": "string", "format": "binary", "description": "交办件表格（.xlsx/.xls/.ods/.csv）"}}},
+                "encoding": {"case": {"contentType": "application/json"}}}}))},
+        "/api/v1/commitments": {"post": _operation(
+            "commitments_ledger", "batch", "承诺事项台账 / Commitments ledger",
+            "答复函中的每项承诺一行（.xlsx，含汇总和各单位工作表）。JSON：一件答复函、答复函列表或 {\"cases\": […]}；"
+            "或 multipart 上传 letters 文件（可多个）。\n\nOne row per commitment of the reply letters, as .xlsx.",
+            {"200": {"description": "台账 .xlsx / the ledger", "headers": headers("Content-Disposition"),
+                     "content": {XLSX_MEDIA_TYPE: BINARY}},
+             "422": problem("有答复函未通过检查，或文件无法读取 / a letter has errors, or a file cannot be read"),
+             **shared(*WORKING, "UnsupportedMediaType")},
+            parameters=[as_of],
+            requestBody=_json_body({"description": "答复函案件，或其列表，或 {cases: […]}",
+                                    "oneOf": [{"$ref": refs["reply-letter"]},
+                                              {"type": "array", "items": {"$ref": refs["reply-letter"]}},
+                                              {"type": "object", "required": ["cases"], "properties": {
+                                                  "cases": {"type": "array", "items": {"$ref": refs["reply-letter"]}}}}]},
+                                   **{"multipart/form-data": {"schema": {"type": "object", "required": ["letters"], "properties": {
+                                       "letters": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}))},
+        "/api/v1/commitments/review": {"post": _operation(
+            "commitments_review", "batch", "读回承诺事项台账 / Review the commitments ledger",
+            "按状态计数，并列出逾期未办结的承诺（commitment.overdue）。\n\nCounts by status and the overdue commitments.",
+            {"200": {"description": "{ok, as_of, total, by_status, overdue, findings}", "headers": headers(),
+                     "content": {"application/json": {"schema": {"type": "object", "required": ["ok", "findings"], "properties": {
+                         "ok": {"type": "boolean"}, "findings": {"type": "array", "items": ref("Finding")}}}}}},
+             "422": problem("台账无法读取 / the ledger cannot be read"),
+             **shared(*WORKING, "UnsupportedMediaType")},
+            parameters=[as_of],
+            requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["ledger"],
+                "properties": {"ledger": {"type": "string", "format": "binary", "description": "承诺事项台账 .xlsx"}}}}}})},
+    }
 
 
 def _examples(kinds: list[DocumentKind]) -> dict[str, Any]:
