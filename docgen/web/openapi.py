@@ -434,8 +434,8 @@ def _paths(kinds: list[DocumentKind], refs: dict[Any, Any], examples: dict[str, 
 
 def _yearly_paths(refs: dict[str, str]) -> dict[str, Any]:
     """The year's lists: each unit's 交办单 from the assignment list; the commitments ledger and its read-back."""
-    as_of = {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "按哪一天计算剩余天数、判断逾期（默认当天；日期写法同案件数据）/ the day overdue is counted from"}
+    as_of = {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+             "description": "按哪一天计算剩余天数、判断逾期（默认当天；也接受 2024年3月20日 等写法）/ the day overdue is counted from"}
     fmt = {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["docx", "pdf"]},
            "description": "交办单的格式 / format of the notices"}
     return {
