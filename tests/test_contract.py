@@ -49,7 +49,7 @@ def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
 
 def failures(report: str) -> str:
     """What schemathesis found, without the (long) reproduction commands."""
-    keep = ("___", "- ST", "Invalid component", "[", "    Received", "    Documented", "    Expected")
+    keep = ("___", "- ST", "Invalid component", "[", "    Received", "    Documented", "    Expected", "    `")
     lines = [line for line in report.splitlines() if line.startswith(keep)]
     return "\n".join(lines + report.rpartition("SUMMARY")[2].splitlines())
 

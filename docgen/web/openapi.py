@@ -470,7 +470,7 @@ def _yearly_paths(refs: dict[str, str]) -> dict[str, Any]:
                                               {"type": "object", "required": ["cases"], "properties": {
                                                   "cases": {"type": "array", "items": {"$ref": refs["reply-letter"]}}}}]},
                                    **{"multipart/form-data": {"schema": {"type": "object", "required": ["letters"], "properties": {
-                                       "letters": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}))},
+                                       "letters": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}}}}}))},
         "/api/v1/commitments/review": {"post": _operation(
             "commitments_review", "batch", "读回承诺事项台账 / Review the commitments ledger",
             "按状态计数，并列出逾期未办结的承诺（commitment.overdue）。\n\nCounts by status and the overdue commitments.",
