@@ -114,7 +114,8 @@ REPORT_ENTRY = {
         "item": {"type": ["string", "null"], "description": "案件编号，如 第56号建议"},
         "ok": {"type": "boolean", "description": "是否已生成"},
         "filename": {"type": ["string", "null"]},
-        "pages": {"type": ["integer", "null"]},
+        "pages": {"type": ["array", "null"], "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+                  "description": "合并 PDF 中该件的起止页 / first and last page in a merged PDF"},
         "findings": {"type": "array", "items": ref("Finding")},
     },
 }
