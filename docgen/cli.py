@@ -1,5 +1,6 @@
 """The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve | worker``,
-and the year's lists: ``assignment | speech | commitments | commitments-check``.
+and the year's lists: ``assignment | speech | commitments | commitments-check``,
+and the credentials: ``docgen tokens …``, ``docgen users …``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import sys
@@ -21,6 +23,7 @@ from typing import Any
 import click
 
 from . import formatting, service
+from .credentials import CredentialStore, is_loopback
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
@@ -500,14 +503,140 @@ def _echo_batch_findings(report: list[dict[str, Any]]) -> None:
             click.echo(f"  {label} [{f['code']}] {f['message']}", err=True)
 
 
+def _credentials(ctx: click.Context) -> CredentialStore:
+    return CredentialStore(_settings(ctx).data_dir)
+
+
+def _when(stamp: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else ""
+
+
+@main.group()
+def tokens() -> None:
+    """管理接口令牌（供办公自动化等系统调用 /api/v1）。存在任一令牌或账号时，接口须凭令牌或登录访问。"""
+
+
+@tokens.command("create")
+@click.option("--name", required=True, help="令牌名称，如“OA系统”；日志中以此名称记录调用方")
+@click.pass_context
+def tokens_create(ctx: click.Context, name: str) -> None:
+    """签发令牌。令牌只显示这一次，请妥善交给调用方；服务只保存其摘要。"""
+    try:
+        token, clear = _credentials(ctx).create_token(name)
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    click.echo(clear)
+    click.echo(f"已签发令牌“{token.name}”（编号 {token.id}）。调用时加请求头 Authorization: Bearer <令牌>", err=True)
+
+
+@tokens.command("list")
+@click.pass_context
+def tokens_list(ctx: click.Context) -> None:
+    """列出令牌（编号、名称、签发时间、是否已吊销），不显示令牌本身。"""
+    for token in _credentials(ctx).tokens():
+        state = f"已吊销 {_when(token.revoked)}" if token.revoked else "有效"
+        click.echo(f"{token.id}\t{token.name}\t{_when(token.created)}\t{state}")
+
+
+@tokens.command("revoke")
+@click.argument("token")
+@click.pass_context
+def tokens_revoke(ctx: click.Context, token: str) -> None:
+    """吊销令牌（按编号，或按名称吊销同名的全部令牌）；立即生效。"""
+    try:
+        revoked = _credentials(ctx).revoke_token(token)
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    for item in revoked:
+        click.echo(f"已吊销令牌“{item.name}”（编号 {item.id}）", err=True)
+
+
+@main.group()
+def users() -> None:
+    """管理网页登录账号（经办人员）。存在任一账号或令牌时，网页须登录使用。"""
+
+
+def _password_option(command: Any) -> Any:
+    return click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（供脚本使用）")(command)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码", err=True)
+
+
+@users.command("create")
+@click.argument("name")
+@_password_option
+@click.pass_context
+def users_create(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """新建账号 NAME（密码以 scrypt 摘要保存）。"""
+    try:
+        _credentials(ctx).create_user(name, _read_password(password_stdin))
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    click.echo(f"已新建账号“{name}”", err=True)
+
+
+@users.command("password")
+@click.argument("name")
+@_password_option
+@click.pass_context
+def users_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """修改账号 NAME 的密码。"""
+    try:
+        _credentials(ctx).set_password(name, _read_password(password_stdin))
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    click.echo(f"已修改账号“{name}”的密码", err=True)
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """列出账号。"""
+    for name, created in _credentials(ctx).users():
+        click.echo(f"{name}\t{_when(created)}")
+
+
+@users.command("delete")
+@click.argument("name")
+@click.pass_context
+def users_delete(ctx: click.Context, name: str) -> None:
+    """删除账号 NAME；其登录随即失效。"""
+    try:
+        _credentials(ctx).delete_user(name)
+    except DocgenError as exc:
+        raise UsageProblem(exc.message) from exc
+    click.echo(f"已删除账号“{name}”", err=True)
+
+
 def _setting_flags(command: Any) -> Any:
     """One flag per setting (``--pdf-timeout`` for ``pdf_timeout``); unset flags leave the value
     to the settings file, the environment and the default."""
     for name, field in reversed(Settings.model_fields.items()):
-        kind = field.annotation if field.annotation in (int, float) else str
-        command = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=None,
-                               help=f"{field.title}（默认 {field.default}）")(command)
+        flag = f"--{name.replace('_', '-')}"
+        if field.annotation is bool:
+            option = click.option(flag, name, is_flag=True, default=None, help=field.title)
+        elif name == "cors_origins":
+            option = click.option(flag, name, multiple=True, help=f"{field.title}；可多次给出（默认无）")
+        else:
+            kind = field.annotation if field.annotation in (int, float) else str
+            default = field.get_default(call_default_factory=True)
+            option = click.option(flag, name, type=kind, default=None, help=f"{field.title}（默认 {default}）")
+        command = option(command)
     return command
+
+
+def _log_requests() -> None:
+    """The request log (one JSON line per request, ``docgen.requests``) goes to standard error."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    requests_log = logging.getLogger("docgen.requests")
+    requests_log.addHandler(handler)
+    requests_log.setLevel(logging.INFO)
+    requests_log.propagate = False
 
 
 @main.command()
@@ -523,6 +652,13 @@ def serve(ctx: click.Context, **flags: Any) -> None:
     from .web.batch import jobs_of
 
     settings = _settings(ctx, **flags)
+    if not (is_loopback(settings.host) or settings.insecure_open or CredentialStore(settings.data_dir).configured()):
+        raise UsageProblem(
+            f"拒绝在 {settings.host} 上不设访问控制启动：本机以外的任何人都能使用本服务。请先用 "
+            "docgen tokens create 签发接口令牌或用 docgen users create 新建账号（凭据存放于 "
+            f"{settings.data_dir}），或明确给出 --insecure-open"
+        )
+    _log_requests()
     pool = ConverterPool(settings.pool_settings())
     try:
         app = create_app({"SETTINGS": settings, "PROFILE": _profile(ctx), "CONVERTER": pool})

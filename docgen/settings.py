@@ -7,13 +7,15 @@ The README's settings table lists them all.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .archive import ArchiveLimits
 from .converter import PoolSettings
@@ -52,7 +54,7 @@ class Settings(BaseSettings):
     archive_max_ratio: float = Field(100.0, ge=1, title="上传压缩包中单个文件的压缩比上限")
     sheet_max_rows: int = Field(100_000, ge=10, title="上传表格中一个工作表有数据的行数上限")
     sheet_max_cells: int = Field(5_000_000, ge=100, title="上传表格中一个工作表有数据区域的单元格数上限")
-    data_dir: Path = Field(_default_data_dir(), title="批量任务数据目录（记录与结果文件）")
+    data_dir: Path = Field(default_factory=_default_data_dir, title="数据目录（批量任务的记录与结果文件、访问凭据）")
     job_threads: int = Field(2, ge=1, le=32, title="每个服务进程同时运行的批量任务数")
     job_lease: float = Field(60.0, ge=2, le=3600, title="批量任务租约时长（秒，进程失联后由其他进程接手）")
     job_keep: int = Field(200, ge=1, title="保留的已结束批量任务数")
@@ -61,6 +63,28 @@ class Settings(BaseSettings):
     callback_timeout: float = Field(10.0, gt=0, le=120, title="完成回调单次请求的时限（秒）")
     job_backend: Literal["local", "celery"] = Field("local", title="批量任务的运行方式（local 本机，celery 分布式）")
     broker_url: str = Field("redis://127.0.0.1:6379/0", title="分布式任务队列（Celery）的 Redis 地址")
+    insecure_open: bool = Field(False, title="在非本机地址上不设访问控制也启动（不安全）")
+    secure_cookies: bool = Field(False, title="登录 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后时开启）")
+    session_hours: float = Field(8.0, gt=0, le=24 * 30, title="登录有效时长（小时）")
+    job_ttl: float = Field(3600.0, gt=0, le=7 * 24 * 3600, title="批量任务结果的保留时长（秒）")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, title="允许跨域访问的来源（如 https://oa.example.gov.cn）")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """Origins as a list, or one string (the environment): a JSON list, or separated by commas or spaces;
+        each is ``scheme://host[:port]``, as browsers send it in ``Origin``."""
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            value = json.loads(value)
+        elif isinstance(value, str):
+            value = [part for part in value.replace(",", " ").split() if part]
+        if isinstance(value, (list, tuple)):
+            for origin in value:
+                parts = urlsplit(str(origin))
+                if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                    raise ValueError(f"来源应写作“协议://主机[:端口]”，如 https://oa.example.gov.cn，收到“{origin}”")
+            return [str(origin).lower() for origin in value]
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -100,7 +124,7 @@ class Settings(BaseSettings):
 def load_settings(settings_file: str | Path | None = None, **overrides: Any) -> Settings:
     """The settings from the TOML file (``settings_file`` or ``$DOCGEN_SETTINGS``), the environment
     and ``overrides`` (CLI flags; ``None`` values are ignored). Raises :class:`ConfigError` in Chinese."""
-    given = {name: value for name, value in overrides.items() if value is not None}
+    given = {name: value for name, value in overrides.items() if value is not None and value != ()}
     toml_file = settings_file or os.environ.get(SETTINGS_FILE_ENV)
     reader = Settings
     if toml_file:

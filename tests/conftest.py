@@ -7,6 +7,11 @@ import copy
 import io
 import json
 import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,9 @@ import pytest
 
 import docgen
 from docgen.converter import ConverterPool, PoolSettings
+from docgen.credentials import CredentialStore
 from docgen.profile import Profile, load_profile
+from docgen.settings import load_settings
 from docgen.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,6 +140,57 @@ class ApiActions:
     def for_sample(self, path: Path) -> ApiActions:
         """The same actions on an app that uses the sample's locality profile (its .toml sidecar, if any)."""
         return ApiActions(create_app({"TESTING": True, "PROFILE": sample_profile(path)}).test_client())
+
+
+@dataclass
+class Secured:
+    """An app with access control on: two machine clients' tokens and a clerk's account."""
+
+    app: Any
+    store: CredentialStore
+    token: str  # named OA系统
+    other_token: str  # named 档案系统
+    user: str = "zhangsan"
+    password: str = "correct horse battery"
+
+    @staticmethod
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def credentials(tmp_path) -> CredentialStore:
+    """An empty credential store in a fresh data directory."""
+    return CredentialStore(tmp_path / "data")
+
+
+def secured_app(store: CredentialStore, **settings: Any) -> Secured:
+    _, token = store.create_token("OA系统")
+    _, other = store.create_token("档案系统")
+    store.create_user(Secured.user, Secured.password)
+    app = create_app({"TESTING": True, "SETTINGS": load_settings(data_dir=store.path.parent, **settings)})
+    return Secured(app, store, token, other)
+
+
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """The app served by waitress on a free loopback port in a thread; yields its base URL."""
+    from waitress import create_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    httpd = create_server(app, host="127.0.0.1", port=port, threads=threads)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.close()
+
+
+@pytest.fixture
+def secured(credentials) -> Secured:
+    return secured_app(credentials)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
@@ -74,7 +74,7 @@ class CoHandlingOpinionCase(ItemCase):
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     issued_on: Date = Field(title="成文日期", description="会办意见的日期")
-    letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
+    letterhead: StrictBool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
     copies: list[Text] | None = Field(None, max_length=20, title="抄送", description="不填则不抄送")
 
 

@@ -35,6 +35,8 @@ SIGNATURE_MAX_EM = 15
 
 def typed_date(value: Any) -> Any:
     """A date typed as offices type it (2024/3/20, 2024年3月20日 …) read by the one rule in formatting."""
+    if isinstance(value, (int, float)):  # never a count of days or seconds since some epoch
+        raise PydanticCustomError("date_type", "应为日期")
     if not isinstance(value, str):
         return value
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
@@ -87,13 +87,13 @@ class ReplyLetterCase(ItemCase):
     contact: Contact = Field(title="联系方式")
     assigned_on: Date = Field(title="交办日期")
     replied_on: Date = Field(title="答复日期")
-    complex: bool = Field(False, title="情况复杂", description="复杂事项的办理期限为6个月（可配置）")
+    complex: StrictBool = Field(False, title="情况复杂", description="复杂事项的办理期限为6个月（可配置）")
     disclosure: Literal["主动公开", "依申请公开", "不予公开"] = Field("主动公开", title="公开属性")
     signer: Text | None = Field(None, title="签发人", description="审核签发本文的单位负责人姓名；填写后在发文字号同一行右侧印“签发人：姓名”，不填则不印", examples=["张伟"])
-    handler_is_government: bool = Field(True, title="主办单位为政府部门", description="是则抄送政府办公室")
+    handler_is_government: StrictBool = Field(True, title="主办单位为政府部门", description="是则抄送政府办公室")
     copies: list[Text] | None = Field(None, max_length=20, title="抄送", description="不填则按来源和会办单位自动生成")
-    letterhead: bool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
-    with_survey_form: bool = Field(False, title="附征询意见表", description="在答复函后另起一页附上按本件预填的征询意见表")
+    letterhead: StrictBool | None = Field(None, title="打印红头", description="是：首页印红色单位名称和红色分隔线；否：留出同样的空白，用于已印好红头的公函纸；不填则按本地设置")
+    with_survey_form: StrictBool = Field(False, title="附征询意见表", description="在答复函后另起一页附上按本件预填的征询意见表")
 
 
 class ReplyLetter(DocumentKind[ReplyLetterCase]):

@@ -15,7 +15,7 @@ import itertools
 import re
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
 from ..engine import DocumentProperties
 from ..findings import Finding, error, warning
@@ -117,7 +117,7 @@ class ReviewOpinionCase(Strict):
     )
     issued_on: Date = Field(title="成文日期")
     document_number: Text | None = Field(None, title="发文字号", examples=["青人常〔2024〕21号"])
-    letterhead: bool = Field(False, title="打印红头", description="打印“…人大常委会文件”红色版头和红色分隔线；草稿可不打印")
+    letterhead: StrictBool = Field(False, title="打印红头", description="打印“…人大常委会文件”红色版头和红色分隔线；草稿可不打印")
 
 
 class ReviewOpinion(DocumentKind[ReviewOpinionCase]):

@@ -9,7 +9,7 @@ from flask import Flask
 from ..converter import ConverterPool
 from ..profile import load_profile
 from ..settings import Settings, load_settings
-from . import admission, api, api_docs, batch, health, multipart, pages, problems, yearly
+from . import admission, api, api_docs, auth, batch, cors, health, metrics, multipart, pages, problems, requestlog, yearly
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -36,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["CONVERTER"] = ConverterPool(settings.pool_settings())
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     problems.register(app)
+    requestlog.init_app(app)
+    cors.init_app(app, settings)
+    auth.init_app(app, settings)
     admission.init_app(app, settings)
     multipart.init_app(app)
     app.register_blueprint(health.bp)
@@ -44,4 +47,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(yearly.bp)
+    metrics.init_app(app, {endpoint: kind for kind, endpoint in pages.FILE_KINDS.items()})
     return app

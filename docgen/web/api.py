@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
+from ..errors import InvalidCase
 from ..formatting import DateTextError, parse_date
 from ..intake.cells import yes_no
 from ..intake.jsondata import decode_json, listed
@@ -66,7 +67,10 @@ def show_kind(kind: str) -> Response:
 @bp.post("/api/v1/documents/<kind>/validate")
 def validate(kind: str) -> Response:
     found = get_kind(kind)
-    result = service.check(kind, _case_from_request(found), current_app.config["PROFILE"])
+    data = _case_from_request(found)
+    result = service.check(kind, data, current_app.config["PROFILE"])
+    if not isinstance(data, dict):  # not a case at all: refused as rendering refuses it
+        raise InvalidCase(kind, result.findings)
     return jsonify(result.to_dict())
 
 
@@ -82,7 +86,12 @@ def _requested_format() -> service.Format:
 
 
 def _flag(name: str) -> bool:
-    return yes_no(request.args.get(name)) is True
+    """A yes/no query parameter (true/false, 1/0, 是/否 …); absent is no, anything else a 400."""
+    value = request.args.get(name)
+    answer = False if value is None else yes_no(value)
+    if answer is None:
+        raise ApiProblem(400, "bad_request", "请求有误", f"查询参数 {name} 应为 true 或 false，收到“{value[:50]}”")
+    return answer
 
 
 @bp.post("/api/v1/documents/<kind>")

@@ -13,10 +13,13 @@ reports state and progress, ``GET …/jobs/<id>/result`` gives the file, ``DELET
 cancels an unfinished job or removes a finished one. Jobs live in the store of
 :mod:`docgen.jobs` (records and files under the ``data_dir`` setting), kept with its runner in
 ``app.extensions["docgen.batch"]``.
+A job belongs to the client that submitted it (its token or account): to anyone else it does
+not exist (404). A finished job is kept for ``job_ttl`` seconds, then removed with its file.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +35,8 @@ from ..intake.cells import is_blank, yes_no
 from ..jobs import Job, JobRunner, JobSpec, JobStore, RunnerSettings, callback, job_request, run_job
 from ..settings import Settings
 from .api import content_disposition, parse_json
+from .auth import current_client
+from .metrics import metrics_of
 from .problems import ApiProblem, from_docgen_error, problem_body, problem_response
 
 bp = Blueprint("batch", __name__)
@@ -57,7 +62,7 @@ class BatchRequest:
     callback_url: str | None = None
 
     def run(self, app: Flask, progress: batch.Progress | None = None) -> batch.BatchResult:
-        return batch.run_batch(
+        result = batch.run_batch(
             self.kind,
             self.cases,
             output=self.output,
@@ -69,15 +74,19 @@ class BatchRequest:
             origins=self.origins,
             progress=progress,
         )
+        metrics_of(app).rendered(self.kind, "pdf" if self.output == "pdf" else self.document_format, result.rendered)
+        return result
 
 
 def _bad_request(detail: str) -> ApiProblem:
     return ApiProblem(400, "bad_request", "请求有误", detail)
 
 
-def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
-    if value is None or value == "":
+def _choice(fields: dict[str, Any], name: str, allowed: tuple[str, ...], default: str, form: bool) -> str:
+    """One of ``allowed``; absent (or an empty form field) is ``default``."""
+    if name not in fields or (form and fields[name] == ""):
         return default
+    value = fields[name]
     if value not in allowed:
         raise ApiProblem(
             400, "unsupported_format", "不支持的输出格式", f"{name} 应为 {' 或 '.join(allowed)}，收到“{value}”",
@@ -85,10 +94,13 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> st
     return value
 
 
-def _boolean(value: Any, name: str) -> bool:
-    if value is None or (isinstance(value, str) and is_blank(value)):
+def _boolean(fields: dict[str, Any], name: str, form: bool) -> bool:
+    """A JSON body's flag is a JSON boolean; a form field's is text (true/false, 是/否 …);
+    absent is false."""
+    if name not in fields or (form and is_blank(fields[name])):
         return False
-    answer = yes_no(value) if isinstance(value, (str, bool)) else None
+    value = fields[name]
+    answer = yes_no(value) if isinstance(value, str if form else bool) else None
     if answer is None:
         raise _bad_request(f"{name} 应为 true 或 false，收到“{value}”")
     return answer
@@ -99,7 +111,8 @@ def _batch_request(job: bool = False) -> BatchRequest:
     ``job`` may also name a completion callback URL."""
     allowed = _JOB_FIELDS if job else _FIELDS
     origins: list[str | None] | None = None
-    if request.mimetype == "multipart/form-data":
+    from_form = request.mimetype == "multipart/form-data"
+    if from_form:
         fields: dict[str, Any] = dict(request.form.items())
         kind = fields.get("kind")
         if not kind:
@@ -139,13 +152,15 @@ def _batch_request(job: bool = False) -> BatchRequest:
         )
     if len(cases) > batch.MAX_CASES:
         raise batch.BatchTooLarge(len(cases))
+    if not cases:  # refused at once, not as a job that fails
+        raise batch.BatchEmpty()
     return BatchRequest(
         kind=kind,
         cases=cases,
-        output=_choice(fields.get("output"), "output", ("zip", "pdf"), "zip"),  # type: ignore[arg-type]
-        document_format=_choice(fields.get("document_format"), "document_format", ("docx", "pdf"), "docx"),
-        strict=_boolean(fields.get("strict"), "strict"),
-        draft=_boolean(fields.get("draft"), "draft"),
+        output=_choice(fields, "output", ("zip", "pdf"), "zip", from_form),  # type: ignore[arg-type]
+        document_format=_choice(fields, "document_format", ("docx", "pdf"), "docx", from_form),
+        strict=_boolean(fields, "strict", from_form),
+        draft=_boolean(fields, "draft", from_form),
         origins=origins,
         callback_url=_callback_url(fields.get("callback_url")) if job else None,
     )
@@ -247,8 +262,16 @@ def _install(state: Any) -> None:
 
 
 def _job_or_404(job_id: str) -> Job:
-    job = jobs_of(current_app).store.get(job_id)
-    if job is None:
+    """The job, if it is still kept and the current client submitted it: the one place ownership
+    is checked (another client's job does not exist for it). A finished job past ``job_ttl`` is
+    removed with its file."""
+    store = jobs_of(current_app).store
+    job = store.get(job_id)
+    if job is not None and job.finished_state and job.finished is not None \
+            and job.finished + current_app.config["SETTINGS"].job_ttl < time.time():
+        store.remove(job.id)
+        job = None
+    if job is None or job.owner != current_client().key:
         raise ApiProblem(404, "unknown_job", "找不到批量任务", f"没有编号为“{job_id[:64]}”的批量任务（任务结果只保留有限时间）")
     return job
 
@@ -265,7 +288,7 @@ def submit_job() -> tuple[Response, int, dict[str, str]]:
     secret = callback.new_secret() if wanted.callback_url else None
     job = jobs.store.create(
         JobSpec(wanted.kind, wanted.output, wanted.document_format, wanted.strict, wanted.draft, len(wanted.cases),
-                callback_url=wanted.callback_url, callback_secret=secret),
+                owner=current_client().key, callback_url=wanted.callback_url, callback_secret=secret),
         job_request(wanted.cases, wanted.origins),
     )
     try:
