@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from . import service
+from . import formatting, service
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InvalidCase
 from .findings import Finding, Severity
@@ -412,6 +412,7 @@ def serve(ctx: click.Context, **flags: Any) -> None:
 
     # The port answers at once (/healthz, Word documents) while LibreOffice boots.
     threading.Thread(target=start_pool, name="docgen-pool-start", daemon=True).start()
+    threading.Thread(target=formatting.warm_up, name="docgen-warm-up", daemon=True).start()
     stopping = False
 
     def stop(*_: Any) -> None:

@@ -319,6 +319,12 @@ def _segmenter() -> jieba.Tokenizer:
     return tokenizer
 
 
+def warm_up() -> None:
+    """Load what title breaking needs (jieba's dictionary, one to four seconds) before the first
+    title asks for it; ``docgen serve`` calls this while it starts."""
+    _segmenter()
+
+
 def _word_boundaries(title: str) -> set[int]:
     """The offsets between words of ``title``, by jieba's segmentation (no new-word guessing)."""
     offsets, position = set(), 0

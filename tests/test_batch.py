@@ -26,7 +26,7 @@ from conftest import SAMPLES, load_case, open_docx
 from docgen import batch
 from docgen.cli import main
 from docgen.kinds.reply_letter_table import COLUMNS as REPLY_LETTER_COLUMNS, measures
-from docgen.converter import ConversionFailed
+from docgen.converter import ConversionFailed, ConversionTimeout, deadline
 from docgen.kinds import annual_summary, get_kind
 from docgen.web import create_app
 from docgen.web.batch import BatchJobs
@@ -588,3 +588,10 @@ def test_cli_progress_bar_is_drawn_on_a_terminal(tmp_path):
     text = output.decode("utf-8", "replace")
     assert process.returncode == 0, text
     assert "生成文书" in text and "0/3" in text and "3/3" in text and "100%" in text
+
+
+def test_a_synchronous_batch_converts_within_the_callers_deadline(pool):
+    """The batch converts on threads of its own; the request's deadline still bounds them."""
+    letters = json.loads((SAMPLES / "batch" / "reply-letters.json").read_text("utf-8"))[:2]
+    with deadline(0.0), pytest.raises(ConversionTimeout):
+        batch.run_batch("reply-letter", letters, output="zip", document_format="pdf", converter=pool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -186,7 +187,12 @@ def _convert_all(
         try:
             for index in indices:
                 source = docx(index)
-                future = executor.submit(service.to_pdf, source.content, properties(index), converter, draft=draft)
+                # Each conversion runs in a copy of this thread's context, so the request's deadline
+                # (docgen.converter.deadline) covers the batch's conversions too.
+                future = executor.submit(
+                    contextvars.copy_context().run,
+                    service.to_pdf, source.content, properties(index), converter, draft=draft,
+                )
                 pending[future] = (index, source)
                 collect(block=False)
             while pending:

@@ -21,7 +21,7 @@ BODY_SIZE = 16  # pt, 三号
 CONDENSE = -5
 CHAR = BODY_SIZE * 20 + CONDENSE  # one body character's advance in twips
 
-# The face names Chinese offices have installed (layout.md, "Font names").
+# The face names Chinese offices have installed (GB/T 9704 practice: official names, not file names).
 FONT_TITLE = "方正小标宋简体"
 FONT_BODY = "仿宋_GB2312"
 FONT_HEI = "黑体"
