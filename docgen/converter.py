@@ -198,7 +198,8 @@ class Worker:
         }
         env.pop("PYTHONPATH", None)  # the worker imports the standard library and uno only
         self.process = subprocess.Popen(
-            [UNO_PYTHON, str(WORKER_SCRIPT), str(os.getpid()), str(self.home), office_binary()],
+            [UNO_PYTHON, str(WORKER_SCRIPT), str(os.getpid()), str(self.home), office_binary(),
+             "--conversion-timeout", f"{self.settings.timeout:g}"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -418,6 +419,9 @@ class ConverterPool:
         except OSError as exc:
             self._discard(fresh)
             self._unavailable = f"无法启动 LibreOffice 转换进程：{exc}"
+            return
+        if self._closed.is_set():  # stop() may have passed this worker before its process existed
+            self._discard(fresh)
             return
         threading.Thread(target=self._join_when_ready, args=(fresh, replacing), name="docgen-pool-replace", daemon=True).start()
 

@@ -1,6 +1,6 @@
 """One LibreOffice worker, run by Debian's /usr/bin/python3 (the only interpreter with python3-uno).
 
-    /usr/bin/python3 docgen/uno_worker.py PARENT_PID HOME OFFICE
+    /usr/bin/python3 docgen/uno_worker.py PARENT_PID HOME OFFICE --conversion-timeout SECONDS
 
 It starts LibreOffice (``OFFICE``, the ``soffice`` launcher) with its profile in ``HOME`` and a UNO
 *pipe* acceptor, connects to it, and then answers requests on the Unix socket ``HOME/worker.sock``:
@@ -14,6 +14,10 @@ created with the umask's permissions) can be reached by this user only.
 The conversion is the one Carbone's converter does, less what a docgen document never needs: the
 .docx is loaded from a private file URL with the Word 2007 import filter named (no type detection),
 hidden and read-only, and stored to a file URL with the Writer PDF export filter named.
+
+A conversion still running a second after ``--conversion-timeout`` seconds ends the worker with
+its LibreOffice: a backstop, since the pool stops waiting at the timeout itself and replaces the
+worker (the second lets the pool's own decision come first).
 
 It watches the docgen process that started it: when that process is gone (killed, crashed), the
 worker kills LibreOffice, removes ``HOME`` (profile, TMPDIR, and the pipe sockets noted in it) and
@@ -39,6 +43,7 @@ from com.sun.star.connection import NoConnectException
 SOCKET_NAME = "worker.sock"
 IMPORT_FILTER = "MS Word 2007 XML"
 EXPORT_FILTER = "writer_pdf_Export"
+WATCHDOG_GRACE = 1.0  # seconds past the conversion timeout before the worker ends itself
 CONNECT_SECONDS = 120  # the pool's start timeout ends the worker earlier when it is shorter
 
 
@@ -69,7 +74,19 @@ def kill_office() -> None:
         time.sleep(0.1)
 
 
+LEAVING = threading.Lock()  # held by whoever ends the worker, so that only one does
+
+
+def exit_with_office(code: int) -> None:
+    """Kill LibreOffice and exit; the pool removes ``HOME`` (the parent lives)."""
+    if LEAVING.acquire(blocking=False):
+        kill_office()
+        os._exit(code)
+
+
 def clean_up_and_exit(home: Path) -> None:
+    if not LEAVING.acquire(blocking=False):
+        return  # already leaving
     kill_office()
     if home.name.startswith("docgen-lo-"):  # only the directory the pool made for this worker
         try:
@@ -95,8 +112,7 @@ def watch_parent(parent: int, home: Path) -> None:
 
 def watch_office(office: subprocess.Popen) -> None:
     office.wait()
-    kill_office()
-    os._exit(1)
+    exit_with_office(1)
 
 
 def props(**values) -> tuple:
@@ -118,7 +134,16 @@ def connect(pipe: str, office: subprocess.Popen):
             time.sleep(0.05)
 
 
-def convert(desktop, source: str, target: str) -> None:
+def convert(desktop, source: str, target: str, timeout: float) -> None:
+    watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
+    watchdog.start()
+    try:
+        store_pdf(desktop, source, target)
+    finally:
+        watchdog.cancel()
+
+
+def store_pdf(desktop, source: str, target: str) -> None:
     document = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source), "_blank", 0,
         props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
@@ -131,23 +156,23 @@ def convert(desktop, source: str, target: str) -> None:
         document.close(True)
 
 
-def answer(desktop, request: dict) -> dict:
+def answer(desktop, request: dict, timeout: float) -> dict:
     if request.get("op") == "ping":
         desktop.getFrames().getCount()  # a round trip through LibreOffice: it answers
         return {"ok": True}
     if request.get("op") == "convert":
-        convert(desktop, request["in"], request["out"])
+        convert(desktop, request["in"], request["out"], timeout)
         return {"ok": True}
     return {"ok": False, "error": f"unknown request {request!r}"}
 
 
-def serve(desktop, listener: socket.socket) -> None:
+def serve(desktop, listener: socket.socket, timeout: float) -> None:
     while True:
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
             for line in stream:
                 try:
-                    reply = answer(desktop, json.loads(line))
+                    reply = answer(desktop, json.loads(line), timeout)
                 except Exception as exc:  # a UNO exception: the document's fault or a dying office
                     reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                 stream.write(json.dumps(reply).encode() + b"\n")
@@ -156,6 +181,7 @@ def serve(desktop, listener: socket.socket) -> None:
 
 def main() -> None:
     parent, home, office_binary = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    timeout = float(sys.argv[sys.argv.index("--conversion-timeout") + 1])
     os.umask(0o077)
     threading.Thread(target=watch_parent, args=(parent, home), daemon=True).start()
     pipe = f"docgen-{os.getpid()}-{home.name}"
@@ -170,7 +196,7 @@ def main() -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(home / SOCKET_NAME))
     listener.listen(4)
-    serve(desktop, listener)
+    serve(desktop, listener, timeout)
 
 
 if __name__ == "__main__":
