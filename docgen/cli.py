@@ -245,12 +245,13 @@ def summary(ctx: click.Context, ledger: str, unit: str, year: int, sections_file
 @click.pass_context
 def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
     """统计台账：办结率、按时办结率、面商率、满意率、公开率等。"""
-    report = service.ledger_report(read_ledger_arg(ledger), _profile(ctx))
+    report = service.ledger_report(read_ledger_arg(ledger), _profile(ctx), _settings(ctx).intake_limits())
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         echo_findings(report.findings)
         if report.figures is not None:
+            click.echo(f"统计范围\t{report.coverage()}")
             f = report.figures
             click.echo(f"承办总数\t{f.total}件（建议{f.by_source['建议']}件，提案{f.by_source['提案']}件）")
             click.echo(f"主办/会办\t{f.main}件 / {f.co}件；重点件{f.key_items}件")
@@ -295,7 +296,7 @@ def batch_command(ctx: click.Context, kind: str, cases: str, output: str, docume
         if cases == "-":
             loaded = batches.LoadedCases(batches.cases_from_json("标准输入", click.get_binary_stream("stdin").read()))
         else:
-            loaded = batches.load_cases(kind, Path(cases).name, _read_cases_file(cases))
+            loaded = batches.load_cases(kind, Path(cases).name, _read_cases_file(cases), _settings(ctx).intake_limits())
     except batches.BatchBadValues as exc:
         echo_findings(exc.findings)
         click.echo(f"未生成任何文件：{cases} 中有 {len(exc.findings)} 处单元格有误", err=True)

@@ -13,6 +13,7 @@ from .engine import DocumentProperties, render_docx
 from .errors import CaseRejected, InvalidCase
 from .findings import Finding, findings_from_validation_error, has_errors
 from .kinds import get_kind
+from .intake.workbooks import IntakeLimits
 from .kinds.annual_summary import report as ledger_reports
 from .profile import Profile, load_profile
 
@@ -101,9 +102,12 @@ def render_checked(
     return RenderedDocument(content, f"{name}.pdf", pdf.PDF_MEDIA_TYPE, result.findings)
 
 
-def ledger_report(source: list[Any] | tuple[str, bytes], profile: Profile | None = None) -> ledger_reports.LedgerReport:
-    """The figures of a ledger given as records or as (filename, content), with its findings."""
-    return ledger_reports.ledger_report(source, profile or load_profile())
+def ledger_report(
+    source: list[Any] | tuple[str, bytes], profile: Profile | None = None, limits: IntakeLimits | None = None,
+) -> ledger_reports.LedgerReport:
+    """The figures of a ledger given as records or as (filename, content), with its findings;
+    a workbook is opened under ``limits`` (safe defaults when None)."""
+    return ledger_reports.ledger_report(source, profile or load_profile(), limits)
 
 
 def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:

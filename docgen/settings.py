@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from .archive import ArchiveLimits
 from .converter import PoolSettings
 from .errors import ConfigError
+from .intake.workbooks import IntakeLimits, SheetLimits
 
 SETTINGS_FILE_ENV = "DOCGEN_SETTINGS"
 
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     archive_max_entries: int = Field(1000, ge=1, title="上传压缩包（.xlsx/.docx）的文件数上限")
     archive_max_bytes: int = Field(100 * 1024 * 1024, ge=1024, title="上传压缩包解压后的总大小上限（字节）")
     archive_max_ratio: float = Field(100.0, ge=1, title="上传压缩包中单个文件的压缩比上限")
+    sheet_max_rows: int = Field(100_000, ge=10, title="上传表格中一个工作表有数据的行数上限")
+    sheet_max_cells: int = Field(5_000_000, ge=100, title="上传表格中一个工作表有数据区域的单元格数上限")
 
     @classmethod
     def settings_customise_sources(
@@ -73,6 +76,10 @@ class Settings(BaseSettings):
 
     def archive_limits(self) -> ArchiveLimits:
         return ArchiveLimits(self.archive_max_entries, self.archive_max_bytes, self.archive_max_ratio)
+
+    def intake_limits(self) -> IntakeLimits:
+        """The bounds of opening an uploaded workbook: the archive's and its sheets'."""
+        return IntakeLimits(self.archive_limits(), SheetLimits(self.sheet_max_rows, self.sheet_max_cells))
 
 
 def load_settings(settings_file: str | Path | None = None, **overrides: Any) -> Settings:

@@ -149,9 +149,10 @@ def figures_of(rows: list[dict]):
 
 
 @pytest.mark.parametrize(
-    "n, d, text", [(1, 3, "33.3%"), (2, 3, "66.7%"), (1, 1, "100%"), (0, 5, "0%"), (1, 8, "12.5%"), (0, 0, "—"), (45, 46, "97.8%")]
+    "n, d, text", [(1, 3, "33.3%"), (2, 3, "66.7%"), (1, 1, "100%"), (0, 5, "0%"), (1, 8, "12.5%"), (0, 0, "—"), (45, 46, "97.8%"),
+                   (4, 21, "19.0%"), (17, 21, "81.0%"), (3, 7, "42.9%"), (1, 2, "50%"), (199, 200, "99.5%"), (1999, 2000, "100.0%")]
 )
-def test_percentages_have_one_decimal_unless_whole_and_dash_for_zero_denominators(n, d, text):
+def test_percentages_have_one_decimal_unless_exactly_whole_and_dash_for_zero_denominators(n, d, text):
     assert Ratio(n, d).text == text
 
 
@@ -211,14 +212,14 @@ def test_bad_cells_are_reported_with_sheet_row_column_value_and_reason():
     sheet = book.worksheets[0]
     sheet["K5"] = "2024/13/40"
     sheet["M7"] = "E"
-    sheet["F9"] = "协办"
+    sheet["F9"] = "代办"  # 协办 is read as 会办 (test_ledger_layouts); an unknown word is still refused
     out = io.BytesIO()
     book.save(out)
     ledger = load_ledger(("台账.xlsx", out.getvalue()))
     messages = {f.path: f.message for f in ledger.findings}
     assert "工作表“台账”第5行“交办日期”列的值“2024/13/40”不是有效日期" in messages["ledger[3].assigned_on"]
     assert "第7行“办理结果”列的值“E”" in messages["ledger[5].result_class"]
-    assert "第9行“办理方式”列的值“协办”应为主办、会办之一" in messages["ledger[7].role"]
+    assert "第9行“办理方式”列的值“代办”应为主办、会办之一" in messages["ledger[7].role"]
     assert len(ledger.rows) + 3 == len(sheet_records())  # bad rows are reported, not silently dropped
 
 

@@ -50,6 +50,7 @@ TEMPLATE_ENTRIES = [
     "第88号建议-关于市十五届人大三次会议第88号建议的答复.docx",
     "第102号建议-关于市十五届人大三次会议第102号建议的答复.docx",
     "第156号提案-关于市政协十二届三次会议第156号提案的答复.docx",
+    "第117号建议-关于市十五届人大三次会议第117号建议的答复.docx",
 ]
 PROBLEM = "application/problem+json"
 
@@ -298,7 +299,7 @@ def test_xlsx_template_and_gb18030_csv_give_the_same_cases():
     header, rows = template_rows()
     from_xlsx = table_cases(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
     from_csv = table_cases(KIND, "答复函.csv", csv_bytes(header, rows, "gb18030"))
-    assert from_csv == from_xlsx and len(from_xlsx) == 3
+    assert from_csv == from_xlsx and len(from_xlsx) == 4
     english = [REPLY_LETTER_COLUMNS[i].key for i in range(len(header))]
     assert table_cases(KIND, "cases.csv", csv_bytes(english, rows, "utf-8")) == from_xlsx
 
@@ -312,17 +313,17 @@ def test_xlsx_template_and_gb18030_csv_give_the_same_cases():
     assert b_class["contact"] == {"name": "王敏", "phone": "0571-87001234", "leader": "刘志强"}
     assert from_xlsx[0]["co_authors"] == ["赵敏", "钱卫东"] and from_xlsx[0]["replied_on"] == "2024-05-30"
     assert from_xlsx[2]["reason"].startswith("市级体育中心") and from_xlsx[2]["signer"] == "吴建华"
-    assert all(batch.run_batch(KIND, from_xlsx, output="zip").report[i]["ok"] for i in range(3))
+    assert all(batch.run_batch(KIND, from_xlsx, output="zip").report[i]["ok"] for i in range(4))
 
 
 def test_uploaded_template_renders_a_zip_whose_report_names_the_rows(client):
     response = post_file(client, TEMPLATE.name, TEMPLATE.read_bytes())
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.headers["X-Docgen-Batch"] == "rendered=3; invalid=0"
+    assert response.headers["X-Docgen-Batch"] == "rendered=4; invalid=0"
     archive = zip_of(response.data)
     assert archive.namelist() == TEMPLATE_ENTRIES + ["报告.json"]
     report = json.loads(archive.read("报告.json"))
-    assert [c["origin"] for c in report["cases"]] == [f"工作表“答复函”第{n}行" for n in (2, 3, 4)]
+    assert [c["origin"] for c in report["cases"]] == [f"工作表“答复函”第{n}行" for n in (2, 3, 4)] + ["工作表“答复函”第5行至第7行"]
 
 
 def test_a_title_row_above_the_header_is_allowed():
@@ -333,7 +334,7 @@ def test_a_title_row_above_the_header_is_allowed():
     titled = xlsx_with(add_title)
     rows = batch.read_table(KIND, "titled.xlsx", titled)
     assert [r.case for r in rows] == table_cases(KIND, TEMPLATE.name, TEMPLATE.read_bytes())
-    assert [r.where for r in rows] == [f"工作表“答复函”第{n}行" for n in (3, 4, 5)]
+    assert [r.where for r in rows] == [f"工作表“答复函”第{n}行" for n in (3, 4, 5)] + ["工作表“答复函”第6行至第8行"]
 
 
 def test_measures_cell_gives_measures_with_deadlines():
@@ -389,7 +390,11 @@ def test_other_kinds_take_json_cases_only(client):
     body = assert_problem(post_file(client, TEMPLATE.name, TEMPLATE.read_bytes(), kind="annual-summary"),
                           422, "batch_unreadable")
     assert body["findings"][0]["code"] == "batch.kind_not_tabular"
-    assert "JSON" in body["detail"]
+    # the clerk reads which file to give instead, and which documents a spreadsheet can make,
+    # by their Chinese names: no internal kind code, no format jargon (issue 9, item 8)
+    assert "“年度办理工作总结”不能用表格批量生成" in body["detail"] and "（.json）" in body["detail"]
+    assert "可用表格批量生成的文书：答复函" in body["detail"]
+    assert "annual-summary" not in body["detail"] and "reply-letter" not in body["detail"] and "JSON" not in body["detail"]
 
 
 # --- request shape and size -----------------------------------------------------------------------
@@ -399,7 +404,9 @@ def test_over_size_batch_is_refused_with_413(client):
     body = assert_problem(post_batch(client, cases=[{}] * (batch.MAX_CASES + 1)), 413, "batch_too_large")
     assert "500" in body["detail"] and "分批" in body["detail"]
     header, rows = template_rows()
-    assert_problem(post_file(client, "x.csv", csv_bytes(header, rows[:1] * (batch.MAX_CASES + 1))), 413, "batch_too_large")
+    number = header.index("编号")
+    letters = [[*rows[0][:number], n, *rows[0][number + 1:]] for n in range(1, batch.MAX_CASES + 2)]  # one letter per 编号
+    assert_problem(post_file(client, "x.csv", csv_bytes(header, letters)), 413, "batch_too_large")
     with pytest.raises(batch.BatchTooLarge):
         batch.run_batch(KIND, [{}] * (batch.MAX_CASES + 1), output="zip")
 
@@ -587,7 +594,7 @@ def test_cli_progress_bar_is_drawn_on_a_terminal(tmp_path):
     os.close(primary)
     text = output.decode("utf-8", "replace")
     assert process.returncode == 0, text
-    assert "生成文书" in text and "0/3" in text and "3/3" in text and "100%" in text
+    assert "生成文书" in text and "0/4" in text and "4/4" in text and "100%" in text
 
 
 def test_a_synchronous_batch_converts_within_the_callers_deadline(pool):

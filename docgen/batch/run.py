@@ -12,6 +12,7 @@ from .. import pdf, service
 from ..kinds import get_kind
 from ..kinds.common import item_label
 from ..profile import Profile, load_profile
+from .cases import located
 from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
 from .output import ZIP_MEDIA_TYPE, merged, zipped
 
@@ -63,7 +64,8 @@ def run_batch(
     thread and converted concurrently, up to the pool's number of workers; a conversion error
     fails the whole batch (the pool has already retried it once).
 
-    ``origins`` (e.g. the spreadsheet row of each case) go into the report. ``progress`` is
+    ``origins`` (e.g. the spreadsheet rows of each case) go into the report; a finding about a
+    case read from a table also gets ``where``, the sheet row and column it was read from. ``progress`` is
     called with ``(0, total)`` once the checks are done and ``(done, total)`` after each
     document, ``total`` being the number of documents to render; always from the calling thread.
 
@@ -92,9 +94,10 @@ def run_batch(
     for index, data in enumerate(cases):
         result = service.check(kind, data, profile)
         entry: dict[str, Any] = {"index": index, "item": _item_of(result.case, data)}
-        if origins is not None and index < len(origins) and origins[index]:
-            entry["origin"] = origins[index]
-        entry.update(ok=result.ok, filename=None, pages=None, findings=[f.to_dict() for f in result.findings])
+        origin = origins[index] if origins is not None and index < len(origins) else None
+        if origin:
+            entry["origin"] = str(origin)
+        entry.update(ok=result.ok, filename=None, pages=None, findings=[located(f, origin) for f in result.findings])
         report.append(entry)
         if result.ok:
             checked[index] = result

@@ -10,20 +10,21 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..formatting import DateTextError, parse_date
+
 
 class CellError(ValueError):
     """A cell that cannot be converted; the message is the Chinese reason."""
 
 
-TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "on", "√", "✓", "有", "已办结", "办结", "公开", "已公开"})
-FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "off", "×", "无", "未办结", "未公开"})
+TRUE_WORDS = frozenset({
+    "是", "y", "yes", "true", "1", "on", "√", "✓", "✔", "有", "已", "已办结", "办结", "公开", "已公开",
+})
+FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "off", "×", "✗", "✘", "无", "未", "未办结", "未公开"})
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, after its leap-year bug)
+_SERIAL_DAYS = range(18264, 73415)  # 1950-01-01 … 2100-12-31: a serial outside is no date anyone meant
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240320
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -64,27 +65,36 @@ def cell_bool(value: Any) -> bool | None:
 
 
 def cell_date(value: Any) -> dt.date | None:
-    """A date typed as 2024-03-20, 2024/3/20, 2024.3.20 or 2024年3月20日, or an Excel date; empty is None."""
+    """A date as offices keep it in a sheet; empty is None.
+
+    An Excel date; text in any form :func:`docgen.formatting.parse_date` reads (2024-03-20,
+    2024/3/20, 2024.3.20, 2024年3月20日, full-width digits), with or without a time after it;
+    20240320; or the date's serial number (45371) where the cell lost its date format."""
     if value is None or is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = cell_text(value).split(" ")[0].split("T")[0]
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                break
-    raise CellError("不是有效日期，应写成 2024-03-20 或 2024年3月20日")
+    text = cell_text(value).split()[0].split("T")[0]
+    compact = _COMPACT_DATE.fullmatch(text)
+    if compact:
+        text = "-".join(compact.groups())
+    elif re.fullmatch(r"\d{1,7}", text) and int(text) in _SERIAL_DAYS:
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
+    try:
+        return parse_date(text)
+    except DateTextError as exc:
+        reason = str(exc)
+        raise CellError(
+            f"不是有效日期：{reason.split('有误：', 1)[1]}" if "有误：" in reason else f"不是有效日期，{reason.split('，', 1)[1]}"
+        ) from None
 
 
-def cell_choice(value: Any, allowed: tuple[str, ...]) -> str | None:
-    """One of ``allowed``; empty is None."""
-    text = cell_text(value)
+def cell_choice(value: Any, allowed: tuple[str, ...], synonyms: dict[str, str] | None = None) -> str | None:
+    """One of ``allowed`` (spaces anywhere ignored), or a word ``synonyms`` maps to one; empty is None."""
+    text = re.sub(r"\s+", "", cell_text(value))
+    text = (synonyms or {}).get(text, text)
     if text == "":
         return None
     if text not in allowed:
@@ -102,13 +112,15 @@ def cell_integer(value: Any) -> int:
 
 
 def cell_units(value: Any) -> list[str]:
-    """Names separated by 、，,；; or line breaks."""
+    """Names separated by 、，,；; or line breaks (or already a list, as JSON records give them)."""
+    if isinstance(value, list):
+        return [cell_text(u) for u in value if not is_blank(u)]
     return [u.strip() for u in re.split(r"[、，,；;\n]+", cell_text(value)) if u.strip()]
 
 
 def cell_source(value: Any) -> str | None:
-    """建议 or 提案, also written 人大代表建议, 议, 案 …; empty is None."""
-    text = cell_text(value).replace("人大代表", "").replace("政协委员", "").replace("代表", "").replace("委员", "")
+    """建议 or 提案, also written 人大代表建议, 人大建议, 代表建议, 政协提案, 委员提案, 议, 案 …; empty is None."""
+    text = re.sub(r"\s+|人大|政协|代表|委员", "", cell_text(value))
     return cell_choice({"议": "建议", "案": "提案"}.get(text, text), ("建议", "提案"))
 
 

@@ -1,6 +1,7 @@
-"""The reply letter as a spreadsheet row: its columns, their cell converters, and row → case.
+"""The reply letter as spreadsheet rows: its columns, their cell converters, and rows → case.
 
-One case per row with one point, flat columns headed in Chinese or English (the template is
+One letter per row, or per several rows of the same 编号 (one row per point, or per
+commitment), with flat columns headed in Chinese or English (the template is
 ``samples/batch/答复函批量模板.xlsx``, built from :data:`COLUMNS`). Batches read such tables
 through the intake stage with :data:`TABLE`.
 """
@@ -21,7 +22,7 @@ from ..intake.cells import (
     cell_text,
     cell_units,
 )
-from ..intake.tables import Column, TableSpec
+from ..intake.tables import Column, Group, TableSpec
 
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 
@@ -128,8 +129,22 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def case_from_row(values: dict[str, Any]) -> dict[str, Any]:
-    """A row's converted values → the reply-letter case JSON (one point)."""
+POINT_COLUMNS = ("topic", "answer", "measures")
+# Where a column's value goes in the case, when not under its own key.
+CASE_PATHS = {
+    "level": "session.level", "term": "session.term", "session": "session.session",
+    "contact_name": "contact.name", "phone": "contact.phone", "leader": "contact.leader",
+}
+_LABELS = {c.key: c.label for c in COLUMNS}
+
+
+def letter_from_rows(group: Group) -> tuple[dict[str, Any], dict[str, str]]:
+    """The rows of one letter → the reply-letter case, and where each of its paths was read.
+
+    The letter's cells are on its first row (later rows may leave them empty). Each row with a
+    所提问题 or 答复内容 is a point; a row with only 措施 adds its commitments to the point above,
+    so that a clerk may write one row per point or one row per commitment."""
+    values = group.values
     case: dict[str, Any] = {
         "source": values["source"],
         "session": {"level": values["level"], "term": values["term"], "session": values["session"]},
@@ -140,10 +155,21 @@ def case_from_row(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("co_authors", "handling_unit", "self_reference", "document_number", "co_handlers", "result_class"):
         if key in values:
             case[key] = values[key]
-    point: dict[str, Any] = {"topic": values["topic"], "answer": values["answer"]}
-    if "measures" in values:
-        point["measures"] = values["measures"]
-    case["points"] = [point]
+    points: list[dict[str, Any]] = []
+    first = group.rows[0].where
+    places = {CASE_PATHS.get(c.key, c.key): group.places.get(c.key, f"{first}“{c.label}”列")
+              for c in COLUMNS if c.key not in POINT_COLUMNS}
+    for where, part in group.parts:
+        if "topic" in part or "answer" in part:
+            points.append({"topic": part.get("topic", ""), "answer": part.get("answer", "")})
+            path = f"points[{len(points) - 1}]"
+            places[path] = where
+            places.update({f"{path}.{k}": f"{where}“{_LABELS[k]}”列" for k in POINT_COLUMNS})
+        for measure in part.get("measures", []):
+            measures = points[-1].setdefault("measures", [])
+            places[f"points[{len(points) - 1}].measures[{len(measures)}]"] = f"{where}“{_LABELS['measures']}”列"
+            measures.append(measure)
+    case["points"] = points
     if "reason" in values:
         case["reason"] = values["reason"]
     contact = {"name": values["contact_name"], "phone": values["phone"]}
@@ -153,7 +179,7 @@ def case_from_row(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("assigned_on", "replied_on", "complex", "disclosure", "signer", "handler_is_government", "copies"):
         if key in values:
             case[key] = values[key]
-    return case
+    return case, places
 
 
 TABLE = TableSpec(
@@ -162,5 +188,7 @@ TABLE = TableSpec(
     header_rows=10,
     strict_headers=True,
     ignored=("序号", "备注", "说明"),  # clerks' own columns
-    record=case_from_row,
+    group_by="item_number",
+    part_columns=POINT_COLUMNS,
+    group_record=letter_from_rows,
 )

@@ -115,7 +115,7 @@ def ledger_stats() -> Response:
         source = listed(_case_from_request(), ("rows", "ledger"))
         if source is None:
             raise ApiProblem(400, "malformed_json", "JSON 无法解析", "请求体应为台账行的列表，或含 rows 列表的对象")
-    report = service.ledger_report(source, current_app.config["PROFILE"])
+    report = service.ledger_report(source, current_app.config["PROFILE"], current_app.config["SETTINGS"].intake_limits())
     if report.figures is None:
         raise LedgerUnreadable(report.findings)
     return jsonify(report.to_dict())

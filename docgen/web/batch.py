@@ -107,7 +107,8 @@ def _batch_request() -> BatchRequest:
         get_kind(kind)
         upload = request.files.get("cases")
         if upload is not None:
-            loaded = batch.load_cases(kind, upload.filename or "cases", upload.read())
+            loaded = batch.load_cases(kind, upload.filename or "cases", upload.read(),
+                                      current_app.config["SETTINGS"].intake_limits())
             cases, origins = loaded.cases, loaded.origins or None
         elif "cases" in fields:
             cases = batch.cases_from_json("cases", fields["cases"].encode("utf-8"))

@@ -112,14 +112,14 @@ def _other_paths() -> dict[str, Any]:
     binary = {"schema": {"type": "string", "format": "binary"}}
     batch_body = {
         "description": "JSON {kind, cases, output: zip|pdf, document_format: docx|pdf, strict, draft}，"
-        "或 multipart（kind、output、document_format、strict 字段和 cases 文件：.json/.xlsx/.csv）",
+        "或 multipart（kind、output、document_format、strict 字段和 cases 文件：.json，答复函也可用 .xlsx/.xls/.ods/.csv）",
         **json_or_file,
     }
     return {
         "/api/v1/ledger/stats": {"post": {
             "operationId": "ledger_stats", "summary": "统计台账（JSON 行列表，或上传 ledger 文件）",
             "requestBody": json_or_file,
-            "responses": {"200": {"description": "{ok, figures, findings}"}, "422": _problem("台账无法读取"),
+            "responses": {"200": {"description": "{ok, figures, findings, rows}：rows 说明读取了哪些行、未计入哪些行及原因"}, "422": _problem("台账无法读取"),
                           "400": _problem("请求有误")},
         }},
         "/api/v1/batch": {"post": {

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from .. import service
+from ..batch.cases import tabular_kinds
 from ..converter import missing_requirements
 from ..errors import CaseRejected, DocgenError, InvalidCase
 from ..findings import Finding, error
@@ -201,6 +202,10 @@ def _default_sections() -> list[dict[str, str]]:
 
 @bp.route("/summary", methods=["GET", "POST"])
 def summary() -> Any:
+    """Upload the ledger (统计台账), see its figures, write the sections, download the summary.
+
+    The rows read from an upload travel in ``ledger_json`` between submits, every field of a
+    ledger row kept, so that the page, ``docgen stats`` and the document give the same figures."""
     profile = current_app.config["PROFILE"]
     form = request.form
     values = {
@@ -214,17 +219,16 @@ def summary() -> Any:
     findings: list[Finding] = []
     report = None
     upload = request.files.get("ledger")
+    source: Any = None
     if upload is not None and upload.filename:
-        source: Any = (upload.filename, upload.read())
+        source = (upload.filename, upload.read())
     elif ledger_json:
         source = _ledger_rows(ledger_json)
         if source is None:
             findings = [error("ledger.unreadable", "ledger", "台账：页面中保存的台账数据无法读取，请重新上传台账文件")]
             ledger_json = ""
-    else:
-        source = None
     if source is not None:
-        report = service.ledger_report(source, profile)
+        report = service.ledger_report(source, profile, current_app.config["SETTINGS"].intake_limits())
         findings = report.findings
         if report.figures is not None and isinstance(source, tuple):  # keep the uploaded rows for the next submit
             ledger_json = json.dumps([r.model_dump(mode="json", exclude_defaults=True) for r in report.rows],
@@ -243,7 +247,7 @@ def summary() -> Any:
         try:
             document = service.render("annual-summary", case, profile, fmt=action, converter=current_app.config["CONVERTER"])
         except (InvalidCase, CaseRejected) as exc:
-            findings = exc.findings
+            findings = exc.findings  # the ledger's own findings are among them: each is listed once
         except DocgenError as exc:
             findings = [error(exc.code, "", exc.message)]
         else:
@@ -254,11 +258,14 @@ def summary() -> Any:
     if report is not None and report.figures is not None:
         png = report.chart()
         chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    shown = described(findings)
     status = 422 if any(f.severity.value == "error" for f in findings) and action in ("docx", "pdf") else 200
     return render_template(
         "summary.html", values=values, sections=sections, ledger_json=ledger_json, report=report,
-        figures=report.figures if report else None, findings=findings, by_path=findings_by_path(described(findings)),
-        chart=chart, pdf_available=pdf_available(), classes=profile.classes,
+        figures=report.figures if report else None, chart=chart, pdf_available=pdf_available(), classes=profile.classes,
+        ledger_findings=[f for f in shown if f["path"].startswith("ledger") or f["code"].startswith("ledger.")],
+        form_findings=[f for f in shown if not f["path"].startswith(("ledger", "sections")) and not f["code"].startswith("ledger.")],
+        by_path=findings_by_path(shown),
     ), status
 
 
@@ -289,8 +296,11 @@ def _sections_from_form(form) -> list[dict[str, str]]:
 
 @bp.get("/batch")
 def batch_page() -> str:
+    """Kinds a spreadsheet can carry are offered with one; the others take case data files only."""
     kinds = [k for k in all_kinds() if k.name not in FILE_KINDS]
-    return render_template("batch.html", kinds=kinds, pdf_available=pdf_available())
+    tabular = {k.name for k in tabular_kinds()}
+    return render_template("batch.html", kinds=kinds, tabular=tabular, pdf_available=pdf_available(),
+                           tabular_titles="、".join(k.title for k in kinds if k.name in tabular))
 
 
 @bp.get("/samples/<path:name>")

@@ -4,9 +4,10 @@
 
 Writes
 - 答复函批量模板.xlsx: the spreadsheet clerks fill for a batch of reply letters — the headers
-  (every column docgen reads, required ones shaded darker), three realistic rows (classes A,
-  B with dated measures and a co-handler's opinion, and C with the reason), drop-down lists,
-  and a 填写说明 sheet generated from docgen.kinds.reply_letter_table.COLUMNS;
+  (every column docgen reads, required ones shaded darker), four realistic letters (classes A,
+  B with dated measures and a co-handler's opinion, C with the reason, and a B letter over
+  three rows: two points, the second with two commitments), drop-down lists, and a 填写说明
+  sheet generated from docgen.kinds.reply_letter_table.COLUMNS;
 - reply-letters.json: five reply-letter cases for `docgen batch` / POST /api/v1/batch — four
   valid samples from samples/reply-letter/ and one invalid (a B-class commitment without its
   deadline), so the report shows a refused case.
@@ -77,6 +78,30 @@ ROWS: list[dict[str, object]] = [
         "交办日期": dt.date(2024, 2, 28), "答复日期": dt.date(2024, 5, 24), "公开属性": "依申请公开",
         "签发人": "吴建华",
     },
+    # One letter over three rows: a row per point, then a row per further commitment of the point above.
+    {
+        "来源": "建议", "层级": "市", "届次": 15, "会议次数": 3, "编号": 117,
+        "标题": "关于推进老旧小区物业管理全覆盖的建议",
+        "领衔人": "冯晓东",
+        "主办单位": "江州市住房和城乡建设局", "自称": "我局", "发文字号": "江建复〔2024〕47号",
+        "办理结果": "B",
+        "所提问题": "关于老旧小区引入专业化物业服务",
+        "答复内容": "我局会同各区对全市老旧小区物业管理情况进行了摸底，412个小区中已有287个引入专业化物业服务，"
+                    "其余小区由街道、社区托管或居民自治管理。",
+        "措施": "制定老旧小区物业服务导则，明确基本服务内容和收费指导价（2024-12-31）",
+        "联系人": "王敏", "联系电话": "0571-87001234",
+        "交办日期": dt.date(2024, 3, 20), "答复日期": dt.date(2024, 6, 14), "公开属性": "主动公开",
+    },
+    {
+        "编号": 117,
+        "所提问题": "关于指导业主委员会组建",
+        "答复内容": "今年已在试点街道配备业主委员会组建指导员，帮助21个小区依法成立业主委员会。",
+        "措施": "在全市各街道配齐业主委员会组建指导员（2025-03-31）",
+    },
+    {
+        "编号": 117,
+        "措施": "将业主委员会组建率纳入街道年度考核（2025-06-30）",
+    },
 ]
 
 CHOICES = {
@@ -125,11 +150,14 @@ def write_template(path: Path) -> None:
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")
-    notes.append(["每行一件建议或提案，生成一份答复函；表头请勿修改（也可使用英文列名，如 item_number）。一次最多 500 行。"])
-    notes.append(["深色表头为必填列。“序号”“备注”列可以保留，生成时忽略；其他不认识的列会被指出，请删除。"])
+    notes.append(["每件建议或提案生成一份答复函，一次最多 500 件；表头请勿修改（也可使用英文列名，如 item_number）。"])
+    notes.append(["一件只答复一个问题时写一行。答复多个问题时，同一编号写多行：每行一个“所提问题”和“答复内容”，"
+                  "其他各列只在第一行填写（以下各行可以留空，填写的须与第一行相同）。"])
+    notes.append(["一个问题有多项承诺时，可在“措施”格内用分号分隔，也可在下一行只填编号和“措施”，每行一项承诺。"])
+    notes.append(["深色表头为必填列（多行的一件，只在第一行必填）。“序号”“备注”列可以保留，生成时忽略；其他不认识的列会被指出，请删除。"])
     notes.append([])
     notes.append(["列", "英文列名", "必填", "填写方法"])
-    for cell in notes[4]:
+    for cell in notes[6]:
         cell.font = Font(bold=True)
     for column in REPLY_LETTER_COLUMNS:
         notes.append([column.label, column.key, "是" if column.required else "", column.note])
@@ -159,7 +187,7 @@ def write_cases(path: Path) -> None:
 def main() -> None:
     write_template(TEMPLATE)
     write_cases(CASES)
-    print(f"wrote {TEMPLATE.name} ({len(ROWS)} rows) and {CASES.name}")
+    print(f"wrote {TEMPLATE.name} ({len(ROWS)} rows, {len({r['编号'] for r in ROWS})} letters) and {CASES.name}")
 
 
 if __name__ == "__main__":

@@ -169,7 +169,7 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
             "intro": [heading(f"{ordinal_heading(1)}基本情况")] + [para(t) for t in basic_facts(case, figures, profile)],
             "table_caption": f"表1  {case.year}年度建议提案办理主要数据",
             "figures_table": figures_table(figures, profile),
-            "chart": Picture(chart.results_and_satisfaction(figures, rating_counts(case._ledger.rows)), 150),
+            "chart": Picture(chart.results_and_satisfaction(figures, rating_counts(case._ledger.rows)), chart.PRINTED_WIDTH_MM),
             "chart_caption": f"图1  办理结果分类与征询意见表评价（共收回{figures.attitude.denominator}份）",
             "body": list(section_blocks(case.sections)),
             "closing": "",

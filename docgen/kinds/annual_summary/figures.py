@@ -23,7 +23,7 @@ NO_VALUE = "—"
 
 @dataclass(frozen=True)
 class Ratio:
-    """numerator ÷ denominator, shown as a percentage with one decimal unless whole."""
+    """numerator ÷ denominator, shown as a percentage with one decimal unless the ratio is exactly whole."""
 
     numerator: int
     denominator: int
@@ -37,10 +37,11 @@ class Ratio:
 
     @property
     def text(self) -> str:
+        """``42.9%``, ``19.0%`` (rounded to a whole but not exactly one), ``100%`` and ``50%`` (exact); ``—`` for 0 ÷ 0."""
         value = self.percent
         if value is None:
             return NO_VALUE
-        pattern = "0" if value == value.to_integral_value() else "0.0"
+        pattern = "0" if self.numerator * 100 % self.denominator == 0 else "0.0"
         return f"{format_decimal(value, format=pattern, locale=LOCALE)}%"
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...findings import Finding, error, has_errors, warning
 from ...intake.cells import cell_bool, cell_choice, cell_date, cell_integer, cell_source, cell_text, cell_units
 from ...intake.jsondata import MalformedJson, decode_json, listed
-from ...intake.tables import Column, Origin, RawRow, TableSpec, Unreadable, convert_row, read_table, rows_from_records
+from ...intake.workbooks import IntakeLimits
+from ...intake.tables import Column, Origin, RawRow, Table, TableSpec, Unreadable, convert_row, read_table, rows_from_records
 
 Role = Literal["主办", "会办"]
 Rating = Literal["满意", "基本满意", "不满意"]
@@ -64,8 +65,21 @@ _ROW_DEFAULTS: dict[str, Any] = {
 }
 
 
+ROLE_WORDS = {"牵头": "主办", "牵头办理": "主办", "主办件": "主办", "协办": "会办", "配合": "会办", "会办件": "会办", "协办件": "会办"}
+# How offices write the contact mode → the mode counted (面商, 座谈 and 走访 are face to face).
+CONTACT_WORDS = {
+    **{w: "面商" for w in ("上门面商", "走访面商", "当面沟通", "当面交流", "见面沟通", "登门面商", "约见面商", "面商沟通", "当面")},
+    **{w: "座谈" for w in ("座谈会", "座谈交流", "召开座谈会", "集中座谈")},
+    **{w: "走访" for w in ("上门走访", "实地走访", "登门走访")},
+    **{w: "电话" for w in ("电话沟通", "电话联系", "电话交流", "电联")},
+    **{w: "信函" for w in ("书面沟通", "书面", "函告", "书面答复", "信件", "邮寄")},
+    **{w: "其他" for w in ("微信沟通", "微信", "短信", "邮件", "电子邮件", "网络")},
+    **{w: "未联系" for w in ("未沟通", "无", "未面商")},
+}
+
+
 def _role(value: Any) -> str | None:
-    return cell_choice(cell_text(value).replace("单位", ""), ("主办", "会办"))
+    return cell_choice(cell_text(value).replace("单位", ""), ("主办", "会办"), ROLE_WORDS)
 
 
 def _result_class(value: Any) -> str | None:
@@ -82,14 +96,15 @@ def _rating(value: Any) -> str | None:
 
 
 def _contact_mode(value: Any) -> str | None:
-    return cell_choice(value, CONTACT_MODES)
+    return cell_choice(value, CONTACT_MODES, CONTACT_WORDS)
 
 
 LEDGER_TABLE = TableSpec(
     columns=(
         Column("source", "来源", ("类型", "建议提案", "件别"), required=True, convert=cell_source),
         Column("session", "会议", ("届次", "届次会议")),
-        Column("item_number", "编号", ("建议编号", "提案编号", "序号", "案号"), required=True, convert=cell_integer),
+        Column("item_number", "编号", ("建议编号", "提案编号", "建议号", "提案号", "案号", "建议提案编号"),
+               required=True, convert=cell_integer),
         Column("title", "标题", ("建议标题", "提案标题", "案由", "题目"), required=True),
         Column("lead_author", "领衔人", ("领衔代表", "第一提案人", "提出人", "代表委员")),
         Column("role", "办理方式", ("主办会办", "主会办", "承办方式"), required=True, convert=_role),
@@ -106,8 +121,11 @@ LEDGER_TABLE = TableSpec(
         Column("attitude", "办理态度评价", ("态度评价", "办理态度"), convert=_rating),
         Column("result_rating", "办理结果评价", ("结果评价", "结果满意度"), convert=_rating),
         Column("closed", "是否办结", ("办结", "办结情况"), convert=cell_bool),
+        Column("publishable", "可公开", ("是否可公开",), convert=cell_bool),
     ),
     template="台账模板",
+    header_rows=10,
+    ignored=("序号", "备注", "说明"),  # a running 序号 beside 编号 is never the item number
 )
 ORIGIN = Origin("ledger", "ledger", "台账文件")
 
@@ -119,25 +137,40 @@ class LedgerUnreadable(Unreadable):
     title = "台账无法读取"
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A row read but not counted, and why (its findings say which cell)."""
+
+    where: str  # 工作表“台账”第5行
+    reason: str  # 有值无法识别或必填项为空
+
+
 @dataclass
 class Ledger:
     rows: list[LedgerRow]
     findings: list[Finding]
+    left_out: list[LeftOut] = field(default_factory=list)
+    layout: str = ""  # how the sheet was read (header row, 合计 rows); empty for JSON records
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
 
+    @property
+    def read(self) -> int:
+        return len(self.rows) + len(self.left_out)
+
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_ledger_file(filename: str, content: bytes) -> list[RawRow]:
-    """Rows of a .xlsx, .csv or .json file (by extension, then by content)."""
+def read_ledger_file(filename: str, content: bytes, limits: IntakeLimits | None = None) -> list[RawRow]:
+    """Rows of a .xlsx, .xls, .ods, .csv or .json file (by extension, then by content); a
+    workbook is opened under ``limits`` (safe defaults when None)."""
     try:
         if Path(filename).suffix.lower() == ".json" and content.strip():
             return _json_rows(filename, content)
-        return read_table(filename, content, LEDGER_TABLE, ORIGIN)
+        return read_table(filename, content, LEDGER_TABLE, ORIGIN, limits)
     except Unreadable as exc:
         raise LedgerUnreadable(exc.findings) from exc
 
@@ -168,6 +201,7 @@ def normalise(raw_rows: list[RawRow]) -> Ledger:
     rows: list[LedgerRow] = []
     positions: list[int] = []  # each kept row's index in raw_rows, for messages
     findings: list[Finding] = []
+    left_out: list[LeftOut] = []
     for index, raw in enumerate(raw_rows):
         path = f"ledger[{index}]"
         if raw.unknown:
@@ -177,6 +211,7 @@ def normalise(raw_rows: list[RawRow]) -> Ledger:
         values, problems = convert_row(raw, LEDGER_TABLE, path, "ledger")
         findings += problems
         if problems:
+            left_out.append(LeftOut(raw.where, "有值无法识别或必填项为空"))
             continue
         if cell_text(raw.values.get("published")) == NOT_PUBLISHABLE:
             values["publishable"] = False
@@ -185,6 +220,7 @@ def normalise(raw_rows: list[RawRow]) -> Ledger:
                 "ledger.reply_before_assignment", f"{path}.replied_on",
                 f"{path}.replied_on：{raw.where}答复日期早于交办日期",
             ))
+            left_out.append(LeftOut(raw.where, "答复日期早于交办日期"))
             continue
         if values["role"] == "主办" and values.get("replied_on") and not values.get("result_class"):
             findings.append(warning(
@@ -195,7 +231,7 @@ def normalise(raw_rows: list[RawRow]) -> Ledger:
         rows.append(LedgerRow.model_construct(**{**_ROW_DEFAULTS, **values}))
         positions.append(index)
     findings += _duplicates(rows, positions, raw_rows)
-    return Ledger(rows, findings)
+    return Ledger(rows, findings, left_out, raw_rows.layout_text() if isinstance(raw_rows, Table) else "")
 
 
 def _duplicates(rows: list[LedgerRow], positions: list[int], raw_rows: list[RawRow]) -> Iterator[Finding]:
@@ -212,8 +248,8 @@ def _duplicates(rows: list[LedgerRow], positions: list[int], raw_rows: list[RawR
             seen[key] = index
 
 
-def load_ledger(rows_or_file: list[Any] | tuple[str, bytes]) -> Ledger:
+def load_ledger(rows_or_file: list[Any] | tuple[str, bytes], limits: IntakeLimits | None = None) -> Ledger:
     """A ledger from inline records or from (filename, content); raises :class:`LedgerUnreadable`."""
     if isinstance(rows_or_file, tuple):
-        return normalise(read_ledger_file(*rows_or_file))
+        return normalise(read_ledger_file(*rows_or_file, limits))
     return normalise(raw_rows_from_records(rows_or_file))

@@ -324,12 +324,35 @@ document.addEventListener("submit", async (event) => {
   }
 });
 
+// A kind a spreadsheet cannot carry is offered with case data files only.
+function offerFiles(select) {
+  const tabular = select.selectedOptions[0] && select.selectedOptions[0].hasAttribute("data-tabular");
+  const input = document.querySelector("#cases");
+  const hint = document.querySelector("#cases-hint");
+  input.accept = tabular ? input.dataset.tabularAccept : input.dataset.dataAccept;
+  hint.textContent = tabular ? hint.dataset.tabularText : hint.dataset.dataText;
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target.matches("form#batch-form #kind")) offerFiles(event.target);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  const select = document.querySelector("form#batch-form #kind");
+  if (select) offerFiles(select);
+});
+
+// Each problem by where the clerk can fix it: the sheet row and column when the case came from a
+// table, else the case (its row, its number); the message without its leading data path.
 function renderReport(report) {
   const box = document.querySelector("#batch-report");
   box.replaceChildren();
   report.filter((entry) => !entry.ok || (entry.findings || []).length).forEach((entry) => {
-    const item = el("li", { class: entry.ok ? "finding warning" : "finding error" },
-      `${entry.item || "第" + (entry.index + 1) + "件"}：` + (entry.findings || []).map((f) => f.message).join("；"));
-    box.appendChild(item);
+    const who = entry.origin || entry.item || `第${entry.index + 1}件`;
+    (entry.findings || []).forEach((f) => {
+      const reason = f.message.startsWith(`${f.path}：`) ? f.message.slice(f.path.length + 1) : f.message;
+      const item = el("li", { class: `finding ${f.severity}` });
+      item.append(el("span", { class: "where" }, f.where || who), `：${reason}`, el("small", { class: "code" }, f.code));
+      box.appendChild(item);
+    });
   });
 }
