@@ -107,6 +107,11 @@ def _parsed_template(path: Path, modified_ns: int) -> docx.document.Document:
     return docx.Document(str(path))
 
 
+def _fresh_copy(path: Path) -> docx.document.Document:
+    """A copy of the parsed template for one render to fill."""
+    return copy.deepcopy(_parsed_template(path, path.stat().st_mtime_ns))
+
+
 def render_docx(template_name: str, context: Mapping[str, Any], properties: DocumentProperties | None = None) -> bytes:
     """Fill ``template_name`` (a file in :func:`template_dir`) and return the .docx bytes.
 
@@ -120,7 +125,7 @@ def render_docx(template_name: str, context: Mapping[str, Any], properties: Docu
     if not path.is_file():
         raise TemplateMissing(f"找不到模板文件 {path}")
     template = _Template(path)
-    template.docx = copy.deepcopy(_parsed_template(path, path.stat().st_mtime_ns))
+    template.docx = _fresh_copy(path)
     template.render(_prepare(dict(context), template), jinja_env=_ENVIRONMENT, autoescape=True)
     if properties is not None:
         core = template.docx.core_properties
