@@ -415,13 +415,16 @@ class ConverterPool:
             self._unavailable = f"无法创建 LibreOffice 转换进程的临时目录：{exc}"
             return
         try:
-            fresh.launch()
+            with self._lock:  # stop() takes the workers under this lock: it sees this one's process
+                if self._closed.is_set():
+                    raise ConverterUnavailable(STOPPING)
+                fresh.launch()
+        except ConverterUnavailable:
+            self._discard(fresh)
+            return
         except OSError as exc:
             self._discard(fresh)
             self._unavailable = f"无法启动 LibreOffice 转换进程：{exc}"
-            return
-        if self._closed.is_set():  # stop() may have passed this worker before its process existed
-            self._discard(fresh)
             return
         threading.Thread(target=self._join_when_ready, args=(fresh, replacing), name="docgen-pool-replace", daemon=True).start()
 
