@@ -7,7 +7,6 @@ sockets that only the owner can connect to, the request socket inside a 0700 dir
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import subprocess
 from pathlib import Path
