@@ -1,4 +1,5 @@
-"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``.
+"""The command line face: ``docgen render | validate | summary | stats | batch | kinds | schema | serve``,
+and the year's lists: ``assignment | speech | commitments | commitments-check``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
 2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
@@ -6,6 +7,7 @@ Exit codes: 0 success (warnings allowed), 1 the case has findings of severity er
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -20,8 +22,9 @@ import click
 
 from . import formatting, service
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
-from .errors import CaseRejected, DocgenError, InvalidCase
+from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
+from .formatting import DateTextError, parse_date
 from .intake.jsondata import MalformedJson, decode_json
 from .kinds import all_kinds, get_kind
 from .profile import Profile, load_profile
@@ -202,15 +205,20 @@ def render_to(ctx: click.Context, kind: str, data: Any, target: Path, draft: boo
     click.echo(f"已生成 {target}", err=True)
 
 
-def read_ledger_arg(path: str) -> tuple[str, bytes]:
+def read_file_arg(path: str, what: str) -> tuple[str, bytes]:
+    """(file name, content) of an input file, or a usage problem naming ``what`` it should be."""
     try:
         return Path(path).name, Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise UsageProblem(f"找不到台账文件：{path}") from exc
+        raise UsageProblem(f"找不到{what}：{path}") from exc
     except IsADirectoryError as exc:
-        raise UsageProblem(f"台账应为文件，{path} 是目录") from exc
+        raise UsageProblem(f"{path} 是目录，请给出{what}") from exc
     except OSError as exc:
-        raise UsageProblem(f"无法读取台账文件 {path}：{exc.strerror or exc}") from exc
+        raise UsageProblem(f"无法读取{what} {path}：{exc.strerror or exc}") from exc
+
+
+def read_ledger_arg(path: str) -> tuple[str, bytes]:
+    return read_file_arg(path, "台账文件")
 
 
 @main.command()
@@ -261,6 +269,126 @@ def stats(ctx: click.Context, ledger: str, as_json: bool) -> None:
                 click.echo(f"{label}\t{ratio.text}（{ratio.numerator}/{ratio.denominator}）")
             click.echo("类别\t" + "，".join(f"{t}{n}件" for t, n in f.by_topic))
     ctx.exit(0 if report.ok else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("items")
+@click.option("--office", help="交办单位，如“江州市人民政府办公室”（表格输入时必填）")
+@click.option("--level", help="层级，如 市、区、县（表格输入时必填）")
+@click.option("--year", type=click.IntRange(2000, 2100), help="年度（表格输入时必填）")
+@click.option("--meeting-on", help="交办会日期 YYYY-MM-DD（表格输入时必填）")
+@click.option("-o", "--output", required=True, help="交办清单（.docx 或 .pdf）")
+@click.option("--notices", type=click.Path(dir_okay=False), help="另将各单位的交办单打包为 .zip")
+@click.pass_context
+def assignment(ctx: click.Context, items: str, office: str | None, level: str | None, year: int | None,
+               meeting_on: str | None, output: str, notices: str | None) -> None:
+    """生成交办清单：交办件表格（.xlsx/.csv，或整份 .json 案件）→ 按主办单位列出的清单，及各单位交办单。"""
+    target = _output_path(output)
+    if notices and Path(notices).suffix.lower() != ".zip":
+        raise UsageProblem(f"交办单请输出为 .zip（收到“{notices}”）")
+    given = {"office": office, "level": level, "year": year, "meeting_on": meeting_on}
+    if Path(items).suffix.lower() == ".json":
+        case = read_case(items)
+        if not isinstance(case, dict):
+            raise UsageProblem(f"{items} 应为交办清单的 JSON 对象（含 items 列表）")
+        data = {**case, **{k: v for k, v in given.items() if v is not None}}
+    else:
+        missing = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is None]
+        if missing:
+            raise UsageProblem(f"表格输入须同时给出 {'、'.join(missing)}")
+        try:
+            data = get_kind("assignment-list").attach(given, "items", *read_file_arg(items, "交办件表格"))
+        except CaseRejected as exc:
+            echo_findings(exc.findings)
+            click.echo("未生成文书：交办件表格有误", err=True)
+            ctx.exit(EXIT_FINDINGS)
+    render_to(ctx, "assignment-list", data, target, draft=False)
+    if notices:
+        result = service.assignment_notices(data, _profile(ctx))
+        write_atomically(Path(notices), result.content)
+        click.echo(f"已生成 {notices}：{result.rendered} 个单位的交办单", err=True)
+
+
+@main.command()
+@click.option("--items", "items_file", required=True, help="今年的交办件表格（.xlsx/.csv，与交办清单相同）")
+@click.option("--ledger", "ledger_file", required=True, help="去年的办理台账（.xlsx/.csv/.json，与年度总结相同）")
+@click.option("--case", "case_file", help="其余内容（JSON：level、year、speaker、delivered_on、review、requirements……）")
+@click.option("--level", help="层级，如 市、区、县")
+@click.option("--year", type=click.IntRange(2001, 2100), help="今年的年度")
+@click.option("--speaker", help="讲话人，如“副市长 李明”")
+@click.option("--delivered-on", help="讲话日期 YYYY-MM-DD")
+@click.option("-o", "--output", required=True, help="输出文件（.docx 或 .pdf）")
+@click.pass_context
+def speech(ctx: click.Context, items_file: str, ledger_file: str, case_file: str | None, level: str | None,
+           year: int | None, speaker: str | None, delivered_on: str | None, output: str) -> None:
+    """生成交办会讲话稿：今年交办件表格 + 去年台账 → 讲话稿初稿（数据自动写入，供修改）。"""
+    target = _output_path(output)
+    data = read_case(case_file) if case_file else {}
+    if not isinstance(data, dict):
+        raise UsageProblem("--case 应为 JSON 对象")
+    given = {"level": level, "year": year, "speaker": speaker, "delivered_on": delivered_on}
+    data = {**data, **{k: v for k, v in given.items() if v is not None}}
+    kind = get_kind("assignment-speech")
+    try:
+        data = kind.attach(data, "items", *read_file_arg(items_file, "交办件表格"))
+        data = kind.attach(data, "ledger", *read_ledger_arg(ledger_file))
+    except CaseRejected as exc:
+        echo_findings(exc.findings)
+        click.echo("未生成文书：表格有误", err=True)
+        ctx.exit(EXIT_FINDINGS)
+    render_to(ctx, "assignment-speech", data, target, draft=False)
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateTextError as exc:
+        raise UsageProblem(f"--as-of：{exc}") from exc
+
+
+@main.command()
+@click.argument("letters", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的台账（.xlsx）")
+@click.option("--as-of", help="剩余天数和状态计算到的日期（默认当天），如 2025-09-01")
+@click.pass_context
+def commitments(ctx: click.Context, letters: tuple[str, ...], output: str, as_of: str | None) -> None:
+    """生成承诺事项台账：答复函（.json 单件或列表，或批量表格 .xlsx/.csv）中的每项承诺一行。"""
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageProblem(f"承诺事项台账请输出为 .xlsx（收到“{output}”）")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"输出目录不存在：{target.parent}")
+    files = [read_file_arg(path, "答复函文件") for path in letters]
+    try:
+        ledger = service.commitments_ledger(files, _as_of(as_of), _profile(ctx))
+    except InputRejected as exc:
+        echo_findings(list(exc.findings))
+        click.echo(f"未生成台账：{exc.title}", err=True)
+        ctx.exit(EXIT_FINDINGS if exc.code == "invalid_letters" else EXIT_USAGE)
+    write_atomically(target, ledger.content)
+    click.echo(f"已生成 {target}", err=True)
+
+
+@main.command("commitments-check")
+@click.argument("ledger")
+@click.option("--as-of", help="按哪一天判断逾期（默认当天），如 2025-09-01")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_context
+def commitments_check(ctx: click.Context, ledger: str, as_of: str | None, as_json: bool) -> None:
+    """读回承诺事项台账，列出已逾期仍未办结的承诺（退出码：0 已读取，1 有单元格错误，2 无法读取）。"""
+    try:
+        review = service.review_commitments(*read_file_arg(ledger, "承诺事项台账"), _as_of(as_of))
+    except InputRejected as exc:
+        raise UsageProblem("\n".join(f.message for f in exc.findings) or exc.message) from exc
+    if as_json:
+        click.echo(json.dumps(review.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        echo_findings(review.findings)
+        counts = "，".join(f"{status}{n}项" for status, n in review.by_status.items())
+        click.echo(f"共{review.total}项承诺：{counts}；逾期未办结{len(review.overdue)}项", err=True)
+    ctx.exit(0 if review.ok else EXIT_FINDINGS)
 
 
 @main.command("batch")

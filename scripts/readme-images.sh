@@ -37,4 +37,24 @@ for p in pages:
     x += p.width + 8
 sheet.save("docs/images/annual-summary-pages.png", optimize=True)
 PY
+sheet_of() {  # pdf-stem picture-name: every page side by side
+  pdftoppm -r 40 -png "$work/$1.pdf" "$work/$1-page"
+  .venv/bin/python - "$work" "$1" "$2" <<'PY'
+import glob, sys
+from PIL import Image
+pages = [Image.open(p) for p in sorted(glob.glob(f"{sys.argv[1]}/{sys.argv[2]}-page-*.png"))]
+sheet = Image.new("RGB", (sum(p.width for p in pages) + 8 * (len(pages) - 1), max(p.height for p in pages)), (200, 200, 200))
+x = 0
+for p in pages:
+    sheet.paste(p, (x, 0))
+    x += p.width + 8
+sheet.save(f"docs/images/{sys.argv[3]}.png", optimize=True)
+PY
+}
+pdf assignment-list samples/assignment-list/jiangzhou-2025.json
+sheet_of jiangzhou-2025 assignment-list-pages
+pdf assignment-notice samples/assignment-notice/jianshe-2025.json
+sheet_of jianshe-2025 assignment-notice-pages
+pdf assignment-speech samples/assignment-speech/jiangzhou-2025.json
+sheet_of jiangzhou-2025 assignment-speech-pages
 ls -la docs/images

@@ -77,6 +77,14 @@ def main() -> None:
             page.locator("#figures").scroll_into_view_if_needed()
             page.screenshot(path=OUT / "web-summary.png")
 
+            # The commitments ledger read back on 1 September: what is overdue and not closed.
+            page.goto(f"{base}/commitments")
+            page.fill("#as_of", "2025-09-01")
+            page.set_input_files("#ledger", str(ROOT / "samples" / "commitments" / "承诺事项台账-2025.xlsx"))
+            page.click("#review-ledger")
+            page.locator("#review").wait_for()
+            page.screenshot(path=OUT / "web-commitments.png", full_page=True)
+
             page.goto(f"{base}/batch")
             page.set_input_files("#cases", str(ROOT / "samples" / "batch" / "reply-letters.json"))
             with page.expect_download():

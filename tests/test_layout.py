@@ -80,6 +80,19 @@ STYLES = [
         ("DocTitle", "方正小标宋简体", "44"), ("TableText", "仿宋_GB2312", "28"), ("TableTextCenter", "仿宋_GB2312", "28"),
         ("SurveyNote", "仿宋_GB2312", "28"),
     )],
+    *[("assignment-list", *s) for s in (
+        ("DocTitle", "方正小标宋简体", "44"), ("BodyText", "仿宋_GB2312", "32"), ("ListText", "仿宋_GB2312", "21"),
+        ("ListHead", "黑体", "21"), ("ListGroup", "黑体", "21"), ("PageNumberOdd", "宋体", "28"),
+    )],
+    *[("assignment-notice", *s) for s in (
+        ("DocTitle", "方正小标宋简体", "44"), ("Addressee", "仿宋_GB2312", "32"), ("Heading1Gw", "黑体", "32"),
+        ("Signature", "仿宋_GB2312", "32"), ("ListText", "仿宋_GB2312", "21"), ("IssuerMark", "方正小标宋简体", None),
+    )],
+    *[("assignment-speech", *s) for s in (
+        ("DocTitle", "方正小标宋简体", "44"), ("SpeechSpeaker", "楷体_GB2312", "32"), ("Addressee", "仿宋_GB2312", "32"),
+        ("BodyText", "仿宋_GB2312", "32"), ("Heading1Gw", "黑体", "32"), ("Heading2Gw", "楷体_GB2312", "32"),
+        ("PageNumberOdd", "宋体", "28"),
+    )],
     *[("annual-summary", *s) for s in (("DocTitle", "方正小标宋简体", None), ("BodyText", "仿宋_GB2312", None))],
     *[("review-opinion", *s) for s in (
         ("Normal", "仿宋_GB2312", "32"), ("BodyText", "仿宋_GB2312", "32"), ("Addressee", "仿宋_GB2312", "32"),

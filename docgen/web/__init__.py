@@ -9,7 +9,7 @@ from flask import Flask
 from ..converter import ConverterPool
 from ..profile import load_profile
 from ..settings import Settings, load_settings
-from . import admission, api, api_docs, batch, health, multipart, pages, problems
+from . import admission, api, api_docs, batch, health, multipart, pages, problems, yearly
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,4 +43,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(batch.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api_docs.bp)
+    app.register_blueprint(yearly.bp)
     return app

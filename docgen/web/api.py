@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import service
+from ..formatting import DateTextError, parse_date
 from ..intake.cells import yes_no
 from ..intake.jsondata import decode_json, listed
 from ..kinds.annual_summary.ledger import LedgerUnreadable
@@ -119,3 +121,57 @@ def ledger_stats() -> Response:
     if report.figures is None:
         raise LedgerUnreadable(report.findings)
     return jsonify(report.to_dict())
+
+
+@bp.post("/api/v1/assignment/notices")
+def assignment_notices() -> Response:
+    """Each unit's 交办单 from an assignment list (JSON, or multipart with the case in ``case`` and
+    the items spreadsheet in ``items``), as a .zip named by unit."""
+    fmt = _requested_format()
+    result = service.assignment_notices(
+        _case_from_request(get_kind("assignment-list")), current_app.config["PROFILE"],
+        document_format=fmt, converter=current_app.config["CONVERTER"],
+    )
+    response = Response(result.content, mimetype=result.media_type)
+    response.headers["Content-Disposition"] = content_disposition("交办单.zip", "assignment-notices.zip")
+    response.headers["X-Docgen-Batch"] = result.summary
+    return response
+
+
+def _as_of() -> dt.date | None:
+    """``?as_of=`` as offices type dates; absent means today."""
+    text = request.args.get("as_of")
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except DateTextError as exc:
+        raise ApiProblem(400, "bad_request", "请求有误", f"as_of：{exc}") from exc
+
+
+@bp.post("/api/v1/commitments")
+def commitments_ledger() -> Response:
+    """承诺事项台账 (.xlsx) from reply letters: a JSON case or list (or {"cases": [...]}), or
+    uploaded files in ``letters`` (.json, or the batch spreadsheet)."""
+    if request.mimetype == "multipart/form-data":
+        files = [(upload.filename or "letters.json", upload.read()) for upload in request.files.getlist("letters")]
+        if not files:
+            raise ApiProblem(400, "missing_file", "缺少答复函文件", "请在表单字段 letters 中上传答复函（.json、.xlsx 或 .csv）")
+    elif request.is_json:
+        files = [("请求体.json", request.get_data(cache=True))]
+    else:
+        raise ApiProblem(415, "unsupported_media_type", "请求体格式不受支持", "请求体应为答复函 JSON，或 multipart 上传 letters 文件")
+    ledger = service.commitments_ledger(files, _as_of(), current_app.config["PROFILE"])
+    response = Response(ledger.content, mimetype=ledger.media_type)
+    response.headers["Content-Disposition"] = content_disposition(ledger.filename, "commitments.xlsx")
+    return response
+
+
+@bp.post("/api/v1/commitments/review")
+def commitments_review() -> Response:
+    """The commitments ledger read back (uploaded ``ledger``): counts by status, and each
+    commitment overdue and not closed as a ``commitment.overdue`` finding."""
+    upload = request.files.get("ledger")
+    if upload is None:
+        raise ApiProblem(400, "missing_file", "缺少台账文件", "请在表单字段 ledger 中上传承诺事项台账（.xlsx）")
+    return jsonify(service.review_commitments(upload.filename or "ledger.xlsx", upload.read(), _as_of()).to_dict())

@@ -151,6 +151,44 @@ def _other_paths() -> dict[str, Any]:
     }
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _yearly_paths() -> dict[str, Any]:
+    """The year's lists: each unit's 交办单 from the assignment list; the commitments ledger and its read-back."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    as_of = {"name": "as_of", "in": "query", "required": False, "description": "按哪一天计算剩余天数、判断逾期（默认当天）",
+             "schema": {"type": "string", "format": "date"}}
+    return {
+        "/api/v1/assignment/notices": {"post": {
+            "operationId": "assignment_notices", "summary": "各单位交办单：由交办清单按单位生成，打包为压缩包",
+            "requestBody": {"required": True, "description": "交办清单的案件 JSON，或 multipart（case 字段为 JSON，items 为交办件表格）",
+                            "content": {"application/json": {"schema": {"type": "object"}},
+                                        "multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "压缩包，每个单位一份交办单，附 报告.json", "content": {"application/zip": binary}},
+                          "422": _problem("交办清单未通过检查"), "400": _problem("请求有误")},
+        }},
+        "/api/v1/commitments": {"post": {
+            "operationId": "commitments_ledger", "summary": "承诺事项台账：答复函中的每项承诺一行（.xlsx）",
+            "parameters": [as_of],
+            "requestBody": {"required": True, "description": "答复函 JSON（单件、列表或 {cases}），或 multipart 上传 letters 文件（可多个）",
+                            "content": {"application/json": {"schema": {"type": "object"}},
+                                        "multipart/form-data": {"schema": {"type": "object", "properties": {
+                                            "letters": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+            "responses": {"200": {"description": "台账 .xlsx：承诺事项、汇总、各单位工作表", "content": {XLSX: binary}},
+                          "422": _problem("有答复函未通过检查，或文件无法读取"), "400": _problem("请求有误")},
+        }},
+        "/api/v1/commitments/review": {"post": {
+            "operationId": "commitments_review", "summary": "读回承诺事项台账，列出逾期未办结的承诺",
+            "parameters": [as_of],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                "ledger": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": {"description": "{ok, as_of, total, by_status, overdue, findings}"},
+                          "422": _problem("台账无法读取"), "400": _problem("请求有误")},
+        }},
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     kinds = all_kinds()
@@ -190,6 +228,7 @@ def openapi_document() -> dict[str, Any]:
     for kind in kinds:
         paths.update(_kind_paths(kind.name, kind.title, refs[(kind.model, "validation")]["$ref"]))
     paths.update(_other_paths())
+    paths.update(_yearly_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -28,7 +28,8 @@ from .forms import SchemaForm, dotted
 bp = Blueprint("pages", __name__)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-FILE_KINDS = {"annual-summary": "pages.summary"}  # kinds whose input is a spreadsheet, with their own page
+# kinds whose input is a spreadsheet, with their own page
+FILE_KINDS = {"annual-summary": "pages.summary", "assignment-speech": "yearly.speech"}
 
 
 def samples_of(kind: str) -> list[str]:
