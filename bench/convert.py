@@ -4,8 +4,8 @@
 
 Reports, for each reply-letter sample, the median milliseconds for one document rendered to
 .docx, converted by a warm worker and finished by pypdf (serially, one at a time), then the
-throughput in documents per second with the whole pool busy. Target: median ≤ 130 ms for the
-one-page letter (a-suggestion-bus-shelter).
+throughput in documents per second with the whole pool busy. Target (issue 16): median ≤ 50 ms
+for the one-page letter (a-suggestion-bus-shelter).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """.docx → PDF through a pool of warm LibreOffice workers. Knows nothing about templates.
 
-Each worker is an ``unoserver`` process (the maintained XML-RPC front of a headless
-LibreOffice) with its own user profile and ports. The UNO bridge only imports under Debian's
-``/usr/bin/python3`` (python3-uno), so the server runs there; this side speaks XML-RPC only.
+Each worker is a headless LibreOffice driven by ``uno_worker.py`` over a UNO pipe (the bridge
+only imports under Debian's ``/usr/bin/python3``, python3-uno). This side hands it a .docx as a
+file in the worker's private directory and asks over a Unix socket in that directory for the PDF:
+no network port, no encoding of the document, no type detection. Only docgen's user can reach
+either channel (see ``uno_worker.py``).
 
 The pool health-checks its workers, bounds each conversion with a timeout and each caller with a
 deadline (queue wait included), replaces a worker that dies or hangs and retries that document
@@ -17,7 +19,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import contextvars
-import http.client
+import json
 import logging
 import os
 import queue
@@ -28,7 +30,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import xmlrpc.client
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 FONTCONFIG_FILE = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
 UNO_PYTHON = "/usr/bin/python3"
 WORKER_SCRIPT = Path(__file__).resolve().with_name("uno_worker.py")
-PDF_FILTER = "writer_pdf_Export"
+SOCKET_NAME = "worker.sock"  # the request socket in a worker's home (uno_worker.SOCKET_NAME)
 WORK_DIR_PREFIX = "docgen-lo-"
 PIPES_FILE = "pipes"
 OFFICE_SETTLE_SECONDS = 0.3  # after a fault, how long LibreOffice must live on to be judged alive
@@ -111,10 +112,9 @@ def missing_requirements() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def office_binary() -> str:
+    """The ``soffice`` launcher on the PATH (``libreoffice`` where only that name exists)."""
+    return shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
 
 
 def _process_exists(pid: int) -> bool:
@@ -163,19 +163,13 @@ def remove_stale_work_dirs(work_dir: Path) -> list[Path]:
     return removed
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
-    def __init__(self, timeout: float):
-        super().__init__()
-        self._timeout = timeout
-
-    def make_connection(self, host):  # type: ignore[override]
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
+class WorkerFault(Exception):
+    """The worker answered, but LibreOffice raised while converting (the message is LibreOffice's)."""
 
 
 class Worker:
-    """One unoserver + LibreOffice process pair; its profile and TMPDIR live in ``home``."""
+    """One LibreOffice process and the ``uno_worker.py`` that drives it over a UNO pipe; its
+    profile, TMPDIR, request socket and documents live in ``home`` (mode 0700)."""
 
     def __init__(self, settings: PoolSettings, number: int, limit: int):
         self.settings = settings
@@ -184,8 +178,6 @@ class Worker:
         self.documents = 0
         self.expiring = False  # reached its limit; a successor is starting
         self.draining = False  # the successor is ready: this one serves no more
-        self.port = _free_port()
-        self.uno_port = _free_port()
         settings.work_dir.mkdir(parents=True, exist_ok=True)
         self.home = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-{number}-", dir=settings.work_dir))
         self.process: subprocess.Popen[bytes] | None = None
@@ -196,26 +188,18 @@ class Worker:
 
     def launch(self) -> None:
         """Start the processes; :meth:`wait_ready` waits until they answer."""
-        import unoserver
-
         temp = self.home / "tmp"
         temp.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             "FONTCONFIG_FILE": str(FONTCONFIG_FILE),
-            "PYTHONPATH": str(Path(unoserver.__file__).resolve().parent.parent),
             "HOME": str(self.home),
-            "TMPDIR": str(temp),  # LibreOffice's lu*.tmp, lock files and unoserver's temporary PDFs
+            "TMPDIR": str(temp),  # LibreOffice's lu*.tmp and lock files
         }
+        env.pop("PYTHONPATH", None)  # the worker imports the standard library and uno only
         self.process = subprocess.Popen(
-            [
-                UNO_PYTHON, str(WORKER_SCRIPT), str(os.getpid()),
-                "--interface", "127.0.0.1", "--port", str(self.port),
-                "--uno-interface", "127.0.0.1", "--uno-port", str(self.uno_port),
-                "--user-installation", str(self.home / "profile"),
-                "--conversion-timeout", str(max(1, int(self.settings.timeout))),
-                "--quiet",
-            ],
+            [UNO_PYTHON, str(WORKER_SCRIPT), str(os.getpid()), str(self.home), office_binary(),
+             "--conversion-timeout", f"{self.settings.timeout:g}"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -233,24 +217,34 @@ class Worker:
             if self.process.poll() is not None:
                 self.stop()
                 raise ConverterUnavailable(f"LibreOffice 转换进程启动失败（退出码 {self.process.returncode}）。{INSTALL_HINT}")
-            if self.ping(timeout=2):
-                log.info("LibreOffice worker %d ready on port %d", self.number, self.port)
+            if (self.home / SOCKET_NAME).exists() and self.ping(timeout=2):
+                log.info("LibreOffice worker %d ready in %s", self.number, self.home)
                 self._note_pipes()
                 return
-            time.sleep(0.2)
+            time.sleep(0.05)
         self.stop()
         raise ConverterUnavailable(f"LibreOffice 转换进程在 {self.settings.start_timeout:.0f} 秒内未就绪")
 
-    def _proxy(self, timeout: float) -> xmlrpc.client.ServerProxy:
-        return xmlrpc.client.ServerProxy(
-            f"http://127.0.0.1:{self.port}", transport=_TimeoutTransport(timeout), allow_none=True
-        )
+    def _request(self, request: dict[str, str], timeout: float) -> None:
+        """One request over the worker's socket. Raises OSError (socket timeouts included) when
+        the worker is gone or silent, :class:`WorkerFault` when LibreOffice raised."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
+            channel.settimeout(timeout)
+            channel.connect(str(self.home / SOCKET_NAME))
+            channel.sendall(json.dumps(request).encode() + b"\n")
+            with channel.makefile("rb") as stream:
+                line = stream.readline()
+        if not line:
+            raise ConnectionResetError("the LibreOffice worker closed its socket")
+        reply = json.loads(line)
+        if not reply["ok"]:
+            raise WorkerFault(reply["error"])
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
     def office_alive(self) -> bool:
-        """Whether LibreOffice itself (not only unoserver) still runs in the worker's process group."""
+        """Whether LibreOffice itself (not only its driver) still runs in the worker's process group."""
         if not self.alive():
             return False
         assert self.process is not None
@@ -269,18 +263,19 @@ class Worker:
         if not self.alive():
             return False
         try:
-            with self._proxy(timeout) as proxy:
-                return "unoserver" in proxy.info()
-        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            self._request({"op": "ping"}, timeout)
+        except (OSError, ValueError, WorkerFault):
             return False
+        return True
 
     def convert(self, docx: bytes, timeout: float) -> bytes:
-        """Raises socket timeouts, OSError and XML-RPC errors; the pool decides what they mean."""
-        with self._proxy(timeout) as proxy:
-            # Naming the Writer PDF filter skips LibreOffice's type detection (about 20 ms).
-            result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf", PDF_FILTER, [], False, None, None)
+        """Raises socket timeouts, OSError and :class:`WorkerFault`; the pool decides what they mean."""
+        source, target = self.home / "in.docx", self.home / "out.pdf"
+        target.unlink(missing_ok=True)
+        source.write_bytes(docx)
+        self._request({"op": "convert", "in": str(source), "out": str(target)}, timeout)
         self.documents += 1
-        return result.data
+        return target.read_bytes()
 
     def _note_pipes(self) -> None:
         """LibreOffice puts its OSL_PIPE socket in /tmp whatever TMPDIR says, and leaves it there
@@ -305,7 +300,7 @@ class Worker:
         (self.home / PIPES_FILE).write_text("\n".join(sorted(pipes)))
 
     def stop(self) -> None:
-        """Kill LibreOffice and its unoserver at once (workers hold no state worth a clean exit)
+        """Kill LibreOffice and its driver at once (workers hold no state worth a clean exit)
         and remove the profile, the TMPDIR and the pipe with whatever LibreOffice left in them."""
         if self.process is not None and self.process.poll() is None:
             try:
@@ -420,7 +415,13 @@ class ConverterPool:
             self._unavailable = f"无法创建 LibreOffice 转换进程的临时目录：{exc}"
             return
         try:
-            fresh.launch()
+            with self._lock:  # stop() takes the workers under this lock: it sees this one's process
+                if self._closed.is_set():
+                    raise ConverterUnavailable(STOPPING)
+                fresh.launch()
+        except ConverterUnavailable:
+            self._discard(fresh)
+            return
         except OSError as exc:
             self._discard(fresh)
             self._unavailable = f"无法启动 LibreOffice 转换进程：{exc}"
@@ -516,15 +517,14 @@ class ConverterPool:
             timeout = max(0.001, min(self.settings.timeout, deadline - time.monotonic()))
             try:
                 pdf = worker.convert(docx, timeout)
-            except xmlrpc.client.Fault as exc:
-                # unoserver answers its own conversion timeout, and a LibreOffice that died under
-                # it, as a Fault; only a Fault from a living LibreOffice is the document's fault.
-                hung = "TimeoutError" in exc.faultString
-                if not hung and worker.office_survives(OFFICE_SETTLE_SECONDS):
+            except WorkerFault as exc:
+                # LibreOffice raised: the document's fault if it lives on, a crash if it died under it.
+                hung = False
+                if worker.office_survives(OFFICE_SETTLE_SECONDS):
                     self._release(worker)
-                    raise ConversionFailed(f"LibreOffice 无法转换该文档：{exc.faultString[-200:]}") from exc
+                    raise ConversionFailed(f"LibreOffice 无法转换该文档：{str(exc)[-200:]}") from exc
                 cause: BaseException = exc
-            except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+            except (OSError, ValueError) as exc:  # gone (reset, refused), silent (timeout) or garbled
                 hung, cause = isinstance(exc, TimeoutError), exc
             except BaseException:
                 self._retire(worker)  # interrupted mid-conversion: its state is unknown

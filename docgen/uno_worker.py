@@ -1,23 +1,53 @@
-"""Entry point of one LibreOffice worker, run by Debian's /usr/bin/python3 (which has python3-uno).
+"""One LibreOffice worker, run by Debian's /usr/bin/python3 (the only interpreter with python3-uno).
 
-    /usr/bin/python3 docgen/uno_worker.py PARENT_PID [unoserver arguments ...]
+    /usr/bin/python3 docgen/uno_worker.py PARENT_PID HOME OFFICE --conversion-timeout SECONDS
 
-It runs unoserver's server, and watches the docgen process that started it: when that process is
-gone (killed, crashed), the worker kills LibreOffice, removes its own directory (its HOME, which
-holds the profile and TMPDIR, and the pipe sockets noted in it) and exits, so no orphaned
-LibreOffice or litter is left. Only the standard library and unoserver are imported.
+It starts LibreOffice (``OFFICE``, the ``soffice`` launcher) with its profile in ``HOME`` and a UNO
+*pipe* acceptor, connects to it, and then answers requests on the Unix socket ``HOME/worker.sock``:
+one JSON line each, ``{"op": "ping"}`` or ``{"op": "convert", "in": PATH, "out": PATH}`` (files
+inside ``HOME``), answered by ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``.
+
+Nothing listens on a network port. The umask is 077 before anything is created, so ``HOME`` (made
+0700 by the pool), the request socket and LibreOffice's own pipe sockets (``/tmp/OSL_PIPE_<uid>_*``,
+created with the umask's permissions) can be reached by this user only.
+
+The conversion is the one Carbone's converter does, less what a docgen document never needs: the
+.docx is loaded from a private file URL with the Word 2007 import filter named (no type detection),
+hidden and read-only, and stored to a file URL with the Writer PDF export filter named.
+
+A conversion still running a second after ``--conversion-timeout`` seconds ends the worker with
+its LibreOffice: a backstop, since the pool stops waiting at the timeout itself and replaces the
+worker (the second lets the pool's own decision come first).
+
+It watches the docgen process that started it: when that process is gone (killed, crashed), the
+worker kills LibreOffice, removes ``HOME`` (profile, TMPDIR, and the pipe sockets noted in it) and
+exits. When LibreOffice dies, the worker exits too, so the pool sees a dead worker at once.
+Only the standard library and the UNO bridge are imported.
 """
 
+import json
 import os
 import shutil
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
 
-def others_in_my_group() -> list[int]:
+SOCKET_NAME = "worker.sock"
+IMPORT_FILTER = "MS Word 2007 XML"
+EXPORT_FILTER = "writer_pdf_Export"
+WATCHDOG_GRACE = 1.0  # seconds past the conversion timeout before the worker ends itself
+CONNECT_SECONDS = 120  # the pool's start timeout ends the worker earlier when it is shorter
+
+
+def others_in_my_group() -> list:
     group, me = os.getpgrp(), os.getpid()
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -30,19 +60,34 @@ def others_in_my_group() -> list[int]:
     return found
 
 
-def clean_up_and_exit() -> None:
+def kill_office() -> None:
     until = time.monotonic() + 10
     while time.monotonic() < until:  # LibreOffice must be gone before its files can be removed
         others = others_in_my_group()
         if not others:
-            break
+            return
         for pid in others:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         time.sleep(0.1)
-    home = Path(os.environ.get("HOME", ""))
+
+
+LEAVING = threading.Lock()  # held by whoever ends the worker, so that only one does
+
+
+def exit_with_office(code: int) -> None:
+    """Kill LibreOffice and exit; the pool removes ``HOME`` (the parent lives)."""
+    if LEAVING.acquire(blocking=False):
+        kill_office()
+        os._exit(code)
+
+
+def clean_up_and_exit(home: Path) -> None:
+    if not LEAVING.acquire(blocking=False):
+        return  # already leaving
+    kill_office()
     if home.name.startswith("docgen-lo-"):  # only the directory the pool made for this worker
         try:
             pipes = (home / "pipes").read_text().split()
@@ -54,24 +99,104 @@ def clean_up_and_exit() -> None:
     os._exit(0)
 
 
-def watch(parent: int) -> None:
+def watch_parent(parent: int, home: Path) -> None:
     while True:
         time.sleep(1)
         try:
             os.kill(parent, 0)
         except ProcessLookupError:
-            clean_up_and_exit()
+            clean_up_and_exit(home)
         except PermissionError:
             pass  # alive, owned by someone else
 
 
-def main() -> None:
-    parent = int(sys.argv[1])
-    threading.Thread(target=watch, args=(parent,), daemon=True).start()
-    sys.argv = ["unoserver", *sys.argv[2:]]
-    from unoserver.server import main as serve
+def watch_office(office: subprocess.Popen) -> None:
+    office.wait()
+    exit_with_office(1)
 
-    serve()
+
+def props(**values) -> tuple:
+    return tuple(PropertyValue(Name=name, Value=value) for name, value in values.items())
+
+
+def connect(pipe: str, office: subprocess.Popen):
+    """The desktop of the LibreOffice listening on ``pipe``, once it answers."""
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    until = time.monotonic() + CONNECT_SECONDS
+    while True:
+        try:
+            remote = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return remote.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", remote)
+        except NoConnectException:
+            if office.poll() is not None or time.monotonic() > until:
+                raise
+            time.sleep(0.05)
+
+
+def convert(desktop, source: str, target: str, timeout: float) -> None:
+    watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
+    watchdog.start()
+    try:
+        store_pdf(desktop, source, target)
+    finally:
+        watchdog.cancel()
+
+
+def store_pdf(desktop, source: str, target: str) -> None:
+    document = desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(source), "_blank", 0,
+        props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
+    )
+    if document is None:
+        raise RuntimeError("LibreOffice could not load the document")
+    try:
+        document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName=EXPORT_FILTER, Overwrite=True))
+    finally:
+        document.close(True)
+
+
+def answer(desktop, request: dict, timeout: float) -> dict:
+    if request.get("op") == "ping":
+        desktop.getFrames().getCount()  # a round trip through LibreOffice: it answers
+        return {"ok": True}
+    if request.get("op") == "convert":
+        convert(desktop, request["in"], request["out"], timeout)
+        return {"ok": True}
+    return {"ok": False, "error": f"unknown request {request!r}"}
+
+
+def serve(desktop, listener: socket.socket, timeout: float) -> None:
+    while True:
+        connection, _ = listener.accept()
+        with connection, connection.makefile("rwb") as stream:
+            for line in stream:
+                try:
+                    reply = answer(desktop, json.loads(line), timeout)
+                except Exception as exc:  # a UNO exception: the document's fault or a dying office
+                    reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+                stream.write(json.dumps(reply).encode() + b"\n")
+                stream.flush()
+
+
+def main() -> None:
+    parent, home, office_binary = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    timeout = float(sys.argv[sys.argv.index("--conversion-timeout") + 1])
+    os.umask(0o077)
+    threading.Thread(target=watch_parent, args=(parent, home), daemon=True).start()
+    pipe = f"docgen-{os.getpid()}-{home.name}"
+    office = subprocess.Popen(
+        [office_binary, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+         "--nofirststartwizard", "--norestore", "--nolockcheck",
+         f"-env:UserInstallation={(home / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    desktop = connect(pipe, office)
+    threading.Thread(target=watch_office, args=(office,), daemon=True).start()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(home / SOCKET_NAME))
+    listener.listen(4)
+    serve(desktop, listener, timeout)
 
 
 if __name__ == "__main__":

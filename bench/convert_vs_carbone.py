@@ -1,0 +1,109 @@
+"""Benchmark (not a test): one .docx → PDF, warm and serial, docgen's pool against Carbone's converter.
+
+    .venv/bin/python bench/convert_vs_carbone.py [--rounds 5] [--batch 20]
+
+The file is the rendered one-page reply letter (a-suggestion-bus-shelter). Carbone 3.8 (npm, in a
+throwaway directory, see bench/peers.py) converts it with one LibreOffice factory; docgen with a
+pool of one worker, through ``ConverterPool.convert()``. Both use the same LibreOffice and fonts.
+The two alternate in batches within one run, so both see the same load on a shared machine.
+Prints each side's median, the ratio docgen / Carbone, and whether the two PDFs have the same
+pages, text and fonts. Target: docgen ≤ 40 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import docgen  # noqa: E402
+from docgen.converter import ConverterPool, PoolSettings  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from peers import ask, close, node, npm_peers  # noqa: E402
+
+SAMPLE = ROOT / "samples" / "reply-letter" / "a-suggestion-bus-shelter.json"
+
+CARBONE_DRIVER = r"""
+const converter = require('carbone/lib/converter');
+const readline = require('readline');
+const [input, output] = process.argv.slice(2);
+function convertOnce () {
+  return new Promise((resolve, reject) => {
+    const began = process.hrtime.bigint();
+    converter.convertFile(input, 'writer_pdf_Export', '', output, (err) => {
+      if (err) { reject(err); } else { resolve(Number(process.hrtime.bigint() - began) / 1e6); }
+    });
+  });
+}
+converter.init({ factories: 1, startFactory: true }, () => {
+  process.stdout.write('ready\n');
+  readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'exit') { converter.exit(() => process.exit(0)); return; }
+    const times = [];
+    for (let i = 0; i < Number(line); i++) { times.push(await convertOnce()); }
+    process.stdout.write(JSON.stringify(times) + '\n');
+  });
+});
+"""
+
+
+def facts(pdf: bytes) -> tuple[list[str], list[str]]:
+    """Each page's text, and the fonts' names without their subset prefixes (LibreOffice draws
+    those anew in every run, so no two runs give the same bytes)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+             for page in reader.pages for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
+    return [page.extract_text() for page in reader.pages], sorted(fonts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5, help="alternations of the two sides")
+    parser.add_argument("--batch", type=int, default=20, help="conversions per side and round")
+    args = parser.parse_args()
+
+    npm_peers("carbone")
+    docx = docgen.render("reply-letter", json.loads(SAMPLE.read_text("utf-8"))).content
+    work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    source, carbone_pdf = work / "letter.docx", work / "carbone.pdf"
+    source.write_bytes(docx)
+
+    carbone = node("convert_vs_carbone.js", CARBONE_DRIVER, str(source), str(carbone_pdf))
+    with ConverterPool(PoolSettings(workers=1)) as pool:
+        if ask(carbone, None) != "ready":
+            sys.exit("Carbone's converter did not start")
+        ask(carbone, "5")  # warm-up, like the pool's
+        for _ in range(5):
+            docgen_pdf = pool.convert(docx)
+        ours: list[float] = []
+        theirs: list[float] = []
+        for round_number in range(args.rounds):
+            for _ in range(args.batch):
+                began = time.perf_counter()
+                docgen_pdf = pool.convert(docx)
+                ours.append((time.perf_counter() - began) * 1000)
+            theirs.extend(json.loads(ask(carbone, str(args.batch))))
+            print(f"round {round_number + 1}: docgen {statistics.median(ours[-args.batch:]):.1f} ms, "
+                  f"Carbone {statistics.median(theirs[-args.batch:]):.1f} ms", file=sys.stderr)
+        close(carbone)
+
+    same = facts(docgen_pdf) == facts(carbone_pdf.read_bytes())
+    ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
+    print(f"convert the one-page letter, warm, serial ({len(ours)} each, {args.rounds} alternating rounds)")
+    print(f"  docgen pool.convert(): median {ours_median:.1f} ms, p90 {statistics.quantiles(ours, n=10)[-1]:.1f} ms")
+    print(f"  Carbone 3.8 converter: median {theirs_median:.1f} ms, p90 {statistics.quantiles(theirs, n=10)[-1]:.1f} ms")
+    print(f"  ratio docgen / Carbone: {ours_median / theirs_median:.2f}   (target: docgen ≤ 40 ms)")
+    print(f"  same pages, text and fonts: {'yes' if same else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
