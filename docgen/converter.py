@@ -302,7 +302,9 @@ class Worker:
     def stop(self) -> None:
         """Kill LibreOffice and its driver at once (workers hold no state worth a clean exit)
         and remove the profile, the TMPDIR and the pipe with whatever LibreOffice left in them."""
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None:
+            # The whole group, even when the driver itself is already gone: LibreOffice, its
+            # child, would otherwise live on as an orphan.
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -191,12 +191,16 @@ def main() -> None:
          f"-env:UserInstallation={(home / 'profile').as_uri()}", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    desktop = connect(pipe, office)
-    threading.Thread(target=watch_office, args=(office,), daemon=True).start()
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(home / SOCKET_NAME))
-    listener.listen(4)
-    serve(desktop, listener, timeout)
+    try:
+        desktop = connect(pipe, office)
+        threading.Thread(target=watch_office, args=(office,), daemon=True).start()
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(home / SOCKET_NAME))
+        listener.listen(4)
+        serve(desktop, listener, timeout)
+    finally:  # however this ends (LibreOffice never answered, a bind failed …), it takes LibreOffice along
+        exit_with_office(1)
+        threading.Event().wait()  # another thread is already leaving: it ends the process
 
 
 if __name__ == "__main__":
