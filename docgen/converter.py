@@ -333,6 +333,8 @@ class ConverterPool:
         self._once_lock = threading.Lock()
         self._monitor: threading.Thread | None = None
         self.replaced = 0  # workers replaced after dying or hanging (for health reports)
+        # Since start, for /metrics: converted, retried on another worker, timed out, recycled.
+        self.counts = {"conversions": 0, "retries": 0, "timeouts": 0, "recycles": 0}
 
     # --- life cycle -----------------------------------------------------------------
 
@@ -501,6 +503,7 @@ class ConverterPool:
         worker keeps serving until the successor is ready."""
         if worker.documents >= worker.limit and not worker.expiring:
             worker.expiring = True
+            self._count("recycles")
             self._spawn(replacing=worker)
         if worker.draining:
             self._discard(worker)
@@ -515,7 +518,13 @@ class ConverterPool:
         deadline = self._deadline()
         failure: DocgenError | None = None
         for attempt in (1, 2):
-            worker = self._checkout(deadline)
+            if attempt == 2:
+                self._count("retries")
+            try:
+                worker = self._checkout(deadline)
+            except ConversionTimeout:
+                self._count("timeouts")
+                raise
             timeout = max(0.001, min(self.settings.timeout, deadline - time.monotonic()))
             try:
                 pdf = worker.convert(docx, timeout)
@@ -533,6 +542,7 @@ class ConverterPool:
                 raise
             else:
                 self._release(worker)
+                self._count("conversions")
                 return pdf
             log.warning("LibreOffice worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "died", attempt, cause)
             self._retire(worker)
@@ -542,7 +552,13 @@ class ConverterPool:
                 failure = ConversionFailed("LibreOffice 转换进程异常退出，PDF 未生成")
             failure.__cause__ = cause
         assert failure is not None
+        if isinstance(failure, ConversionTimeout):
+            self._count("timeouts")
         raise failure
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            self.counts[name] += 1
 
     def convert_once(self, key: str, docx: Callable[[], bytes]) -> bytes:
         """Convert ``docx()`` the first time ``key`` is asked for and keep the PDF as long as the
@@ -570,6 +586,7 @@ class ConverterPool:
             "idle": self._idle.qsize(),
             "alive": alive,
             "replaced": self.replaced,
+            **self.counts,
             "problem": self._unavailable,
         }
 

@@ -334,6 +334,17 @@ def test_metrics_count_a_batch_by_its_documents(app):
     assert f'docgen_documents_rendered_total{{format="docx",kind="reply-letter"}} {float(rendered)}' in text
 
 
+def test_metrics_count_the_pools_conversions_retries_timeouts_and_recycles(pool):
+    client = create_app({"TESTING": True, "CONVERTER": pool}).test_client()
+    before = pool.status()["conversions"]
+    assert client.post("/api/v1/documents/reply-letter?format=pdf", json=letter()).status_code == 200
+    text = client.get("/metrics").get_data(as_text=True)
+    converted = float(re.search(r"^docgen_pdf_conversions_total (\S+)$", text, re.M).group(1))
+    assert converted == before + 1
+    for name in ("retries", "timeouts", "recycles", "replaced"):
+        assert re.search(rf"^docgen_pdf_{name}_total \d", text, re.M), name
+
+
 def test_metrics_are_behind_auth_when_auth_is_on(secured: Secured):
     client = secured.app.test_client()
     assert_problem(client.get("/metrics"), 401, "unauthorized")

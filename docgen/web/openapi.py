@@ -155,7 +155,10 @@ HEALTH = {
         "kinds": {"type": "array", "items": {"type": "string"}},
         "pdf": {"type": "object", "description": "PDF 转换进程池的状态 / the LibreOffice pool",
                 "properties": {"state": {"type": "string", "enum": ["ok", "degraded", "stopping"]},
-                               "workers": {"type": "integer"}, "alive": {"type": "integer"}, "idle": {"type": "integer"}}},
+                               "workers": {"type": "integer"}, "alive": {"type": "integer"}, "idle": {"type": "integer"},
+                               "replaced": {"type": "integer"}, "conversions": {"type": "integer"},
+                               "retries": {"type": "integer"}, "timeouts": {"type": "integer"},
+                               "recycles": {"type": "integer"}}},
         "requests": {"type": "object", "properties": {
             "active": {"type": "integer"}, "waiting": {"type": "integer"},
             "concurrency": {"type": "integer"}, "queue": {"type": "integer"}}},
