@@ -113,7 +113,7 @@ def test_generated_client_runs_a_batch_job(generated):
     result = importlib.import_module(f"{api}.batch_job_result")
     models = importlib.import_module(f"{package.__name__}.models")
     cases = json.loads((SAMPLES / "batch" / "reply-letters.json").read_text("utf-8"))
-    created = submit.sync(client=client, body=models.BatchRequest.from_dict({"kind": "reply-letter", "cases": cases}))
+    created = submit.sync(client=client, body=models.BatchJobRequest.from_dict({"kind": "reply-letter", "cases": cases}))
     deadline = time.monotonic() + 120
     state = status.sync(job_id=created.id, client=client)
     while state.state.value not in ("done", "failed") and time.monotonic() < deadline:

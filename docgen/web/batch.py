@@ -162,13 +162,16 @@ def _batch_request(job: bool = False) -> BatchRequest:
         strict=_boolean(fields, "strict", from_form),
         draft=_boolean(fields, "draft", from_form),
         origins=origins,
-        callback_url=_callback_url(fields.get("callback_url")) if job else None,
+        callback_url=_callback_url(fields, from_form) if job else None,
     )
 
 
-def _callback_url(url: Any) -> str | None:
-    if url is None or url == "":
+def _callback_url(fields: dict[str, Any], form: bool) -> str | None:
+    """The job's completion callback: absent (or an empty form field) is none; anything else
+    must be an http(s) URL, as the schema says (a JSON ``null`` or ``""`` is refused)."""
+    if "callback_url" not in fields or (form and fields["callback_url"] == ""):
         return None
+    url = fields["callback_url"]
     problem = callback.url_problem(url)
     if problem:
         raise _bad_request(f"完成回调地址（callback_url）{problem}")

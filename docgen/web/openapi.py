@@ -207,7 +207,7 @@ BATCH_FORM = {
     },
 }
 
-CALLBACK_URL = {"type": "string", "format": "uri", "description":
+CALLBACK_URL = {"type": "string", "format": "uri", "pattern": "^https?://[^/?#\\s]+", "maxLength": 2000, "description":
                 "任务结束（完成、失败或取消）时向该网址 POST 任务状态，带 X-Docgen-Signature 签名，失败按 1、2、4…秒重试 / "
                 "called with the job's status when it ends, signed"}
 BATCH_JOB_JSON = {**BATCH_JSON, "properties": {**BATCH_JSON["properties"], "callback_url": CALLBACK_URL}}
