@@ -17,7 +17,7 @@ import docgen
 from conftest import SAMPLES, load_case
 from docgen import converter as converter_module
 from docgen.cli import main, write_atomically
-from docgen.converter import ConverterPool, PoolSettings, remove_stale_work_dirs
+from docgen.converter import ConverterPool, PoolSettings, process_group, remove_stale_work_dirs
 from docgen.errors import ConfigError
 from docgen.settings import load_settings
 from docgen.web import create_app
@@ -278,19 +278,6 @@ def test_workers_of_a_killed_docgen_remove_their_directories_by_themselves(tmp_p
     assert not any(Path(p).exists() for p in pipes)
 
 
-def _members_of_group(group: int) -> list[int]:
-    """Living processes whose process group is ``group`` (zombies are gone for our purpose)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[2] == str(group) and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 def test_a_worker_whose_driver_was_killed_leaves_no_libreoffice_when_stopped(tmp_path):
     """The driver (uno_worker.py) leads the worker's process group; when it dies first,
     stopping the pool still takes LibreOffice, its orphaned child, along."""
@@ -300,13 +287,13 @@ def test_a_worker_whose_driver_was_killed_leaves_no_libreoffice_when_stopped(tmp
     pool.start()
     try:
         driver = pool.worker_pids()[0]
-        assert len(_members_of_group(driver)) > 1  # the driver and LibreOffice
+        assert len(process_group(driver)) > 1  # the driver and LibreOffice
         os.kill(driver, signal.SIGKILL)
         time.sleep(0.5)
-        assert _members_of_group(driver)  # LibreOffice outlives its driver
+        assert process_group(driver)  # LibreOffice outlives its driver
     finally:
         pool.stop()
     until = time.monotonic() + 10
-    while _members_of_group(driver) and time.monotonic() < until:
+    while process_group(driver) and time.monotonic() < until:
         time.sleep(0.2)
-    assert _members_of_group(driver) == []
+    assert process_group(driver) == []
