@@ -32,21 +32,6 @@ def live(pool, tmp_path_factory):
         yield base, secured.token
 
 
-def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
-    base, token = live
-    command = [
-        str(BIN / "schemathesis"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
-        f"{base}/openapi.json", "--url", base, "-H", f"Authorization: Bearer {token}",
-        # Every check; the response time only as a bound (a 500-case batch on a shared machine):
-        # speed is measured by bench/, never in tests.
-        "--checks", "all", "--max-response-time", "300",
-        "--seed", "20261201", "--max-examples", "8", "--request-timeout", "300", "--no-color",
-    ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=tmp_path)
-    assert run.returncode == 0, failures(run.stdout)
-    assert "Failures:" not in run.stdout and "Errors:" not in run.stdout
-
-
 def failures(report: str) -> str:
     """What schemathesis found, without the (long) reproduction commands."""
     keep = ("___", "- ST", "Invalid component", "[", "    Received", "    Documented", "    Expected", "    `")
@@ -124,3 +109,23 @@ def test_generated_client_runs_a_batch_job(generated):
     archive = result.sync_detailed(job_id=created.id, client=client)
     assert archive.status_code == 200 and archive.content[:2] == b"PK"
     assert archive.headers["X-Docgen-Batch"] == f"rendered={len(cases) - 1}; invalid=1"
+
+
+# Last: its thousands of requests leave the live app's job runners busy for a while.
+def test_schemathesis_finds_no_failure_with_every_check(live, tmp_path):
+    base, token = live
+    command = [
+        str(BIN / "schemathesis"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
+        f"{base}/openapi.json", "--url", base, "-H", f"Authorization: Bearer {token}",
+        # Every check; the response time only as a bound (a 500-case batch on a shared machine):
+        # speed is measured by bench/, never in tests.
+        "--checks", "all", "--max-response-time", "300",
+        # But one: DELETE of an unfinished job cancels it and keeps its record, so that the client
+        # can read state "cancelled" (and its callback says so); schemathesis's use-after-free
+        # check takes a job still readable after DELETE for a defect.
+        "--exclude-checks", "use_after_free",
+        "--seed", "20261201", "--max-examples", "8", "--request-timeout", "300", "--no-color",
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=tmp_path)
+    assert run.returncode == 0, failures(run.stdout)
+    assert "Failures:" not in run.stdout and "Errors:" not in run.stdout

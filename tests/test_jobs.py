@@ -253,7 +253,7 @@ def test_a_failed_job_is_announced_too(gated, receiver):
     assert client.get(job["status_url"]).get_json()["state"] == "failed"
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/x", "hook", "http:///nohost", 42, None, ""])
+@pytest.mark.parametrize("url", ["ftp://example.org/x", "hook", "http:///nohost", 42, None, "", "https://\u0101\u00fd\x0f", "http://a:99999/x", " http://a/x"])
 def test_a_callback_url_that_is_not_http_is_refused_naming_the_field(client, url):
     answer = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": letters(1), "callback_url": url})
     assert answer.status_code == 400 and answer.get_json()["code"] == "bad_request"

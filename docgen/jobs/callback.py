@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import re
 import logging
 import secrets
 import time
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,24 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
+# What a callback URL may be, as the API's schema publishes it: http(s), a host, an optional port
+# (0–65535), then a path, query or fragment, all in the ASCII characters a URL allows
+# (a Chinese domain name is written xn--…, anything else is percent-encoded).
+URL_PATTERN = (r"^https?://[A-Za-z0-9\-._~!$&'()*+,;=%]+"
+               r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+               r"([/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
+URL_MAX_LENGTH = 2000
+
+
 def url_problem(url: Any) -> str | None:
     """Why ``url`` cannot be a callback URL (in Chinese), or None when it can."""
-    if not isinstance(url, str) or not url.strip():
+    if not isinstance(url, str) or not url:
         return "应为 http:// 或 https:// 开头的网址"
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"应为 http:// 或 https:// 开头的网址，收到“{url[:200]}”"
-    if len(url) > 2000:
-        return "网址过长（至多 2000 个字符）"
+    if len(url) > URL_MAX_LENGTH:
+        return f"网址过长（至多 {URL_MAX_LENGTH} 个字符）"
+    if not re.fullmatch(URL_PATTERN, url):
+        return ("应为 http:// 或 https:// 开头的网址，只含网址允许的 ASCII 字符（中文域名写作 xn-- 形式，"
+                f"其他字符按网址规则编码），收到“{url[:200]}”")
     return None
 
 
@@ -58,7 +68,7 @@ def deliver(url: str, secret: str, status: dict[str, Any], *, attempts: int, tim
                                         timeout=timeout) as answer:
                 if 200 <= answer.status < 300:
                     return True
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
             log.warning("callback for job %s, attempt %d of %d: %s", status.get("id"), attempt, attempts, exc)
         if attempt < attempts:
             time.sleep(pause * 2 ** (attempt - 1))

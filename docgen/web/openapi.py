@@ -16,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __name__ as package_name
 from ..batch.errors import MAX_CASES
+from ..jobs import callback
 from ..kinds import DocumentKind, all_kinds
 from ..pdf import PDF_MEDIA_TYPE
 from ..service import DOCX_MEDIA_TYPE
@@ -207,7 +208,7 @@ BATCH_FORM = {
     },
 }
 
-CALLBACK_URL = {"type": "string", "format": "uri", "pattern": "^https?://[^/?#\\s]+", "maxLength": 2000, "description":
+CALLBACK_URL = {"type": "string", "pattern": callback.URL_PATTERN, "maxLength": callback.URL_MAX_LENGTH, "description":
                 "任务结束（完成、失败或取消）时向该网址 POST 任务状态，带 X-Docgen-Signature 签名，失败按 1、2、4…秒重试 / "
                 "called with the job's status when it ends, signed"}
 BATCH_JOB_JSON = {**BATCH_JSON, "properties": {**BATCH_JSON["properties"], "callback_url": CALLBACK_URL}}
