@@ -26,9 +26,8 @@ from ..errors import CaseRejected
 from ..findings import Finding, has_errors, warning
 from ..formatting import chinese_number, format_date, title_lines
 from ..profile import Profile
-from .annual_summary import UploadedLedger
 from .annual_summary.figures import Figures, compute
-from .annual_summary.ledger import Ledger, LedgerUnreadable, normalise, raw_rows_from_records, read_ledger_file
+from .annual_summary.ledger import Ledger, LedgerUnreadable, UploadedLedger, case_ledger, read_ledger_file, set_upload_aside
 from .annual_summary.narrative import SUBHEADING, contradictions, heading, para
 from .assignment import MAX_ITEMS, Level, lead_units, several_units, sources_phrase
 from .assignment.items import AssignmentItem, Place, check_items, places_of, read_items_file
@@ -101,16 +100,10 @@ class AssignmentSpeech(DocumentKind[AssignmentSpeechCase]):
     order = 62
 
     def parse(self, data: Any) -> AssignmentSpeechCase:
-        uploaded = data.get("ledger") if isinstance(data, dict) else None
-        if isinstance(uploaded, UploadedLedger):
-            data = {**data, "ledger": [{}]}  # read with sheet and row numbers below
+        data, uploaded = set_upload_aside(data)
         case: AssignmentSpeechCase = super().parse(data)
         case._places = places_of(data.get("items") if isinstance(data, dict) else None, len(case.items))
-        try:
-            raw = list(uploaded) if isinstance(uploaded, UploadedLedger) else raw_rows_from_records(case.ledger)
-        except LedgerUnreadable as exc:
-            raise CaseRejected(exc.findings) from exc
-        case._ledger = normalise(raw)
+        case._ledger = case_ledger(uploaded, case.ledger)
         return case
 
     def attach(self, data: dict[str, Any], field: str, filename: str, content: bytes) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ..base import DocumentKind
 from ..common import Date, Strict, Text
 from . import chart
 from .figures import Figures, compute, rating_counts
-from .ledger import Ledger, LedgerUnreadable, RawRow, normalise, raw_rows_from_records, read_ledger_file
+from .ledger import Ledger, LedgerUnreadable, RawRow, UploadedLedger, case_ledger, read_ledger_file, set_upload_aside
 from .narrative import basic_facts, contradictions, document_title, figures_table, heading, para, section_blocks
 from .report import class_findings
 
@@ -46,10 +46,6 @@ class Section(Strict):
     )
     title: Text = Field(title="标题", description="可改名，如“办理程序”")
     text: str = Field("", max_length=50000, title="内容", description="换行分段；以“（一）”开头的行作为二级标题")
-
-
-class UploadedLedger(list):
-    """Rows read from an uploaded file, keeping sheet and row numbers for messages."""
 
 
 class AnnualSummaryCase(Strict):
@@ -88,15 +84,9 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
     # --- input -------------------------------------------------------------------------
 
     def parse(self, data: Any) -> AnnualSummaryCase:
-        uploaded = data.get("ledger") if isinstance(data, dict) else None
-        if isinstance(uploaded, UploadedLedger):
-            data = {**data, "ledger": [{}]}  # validated below, with sheet and row numbers
+        data, uploaded = set_upload_aside(data)
         case: AnnualSummaryCase = super().parse(data)
-        try:
-            raw = list(uploaded) if isinstance(uploaded, UploadedLedger) else raw_rows_from_records(case.ledger)
-        except LedgerUnreadable as exc:
-            raise CaseRejected(exc.findings) from exc
-        case._ledger = normalise(raw)
+        case._ledger = case_ledger(uploaded, case.ledger)
         return case
 
     def attach(self, data: dict[str, Any], field: str, filename: str, content: bytes) -> dict[str, Any]:

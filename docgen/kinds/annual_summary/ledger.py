@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...errors import CaseRejected
 from ...findings import Finding, error, has_errors, warning
 from ...intake.cells import cell_bool, cell_choice, cell_date, cell_integer, cell_source, cell_text, cell_units
 from ...intake.jsondata import MalformedJson, decode_json, listed
@@ -253,3 +254,28 @@ def load_ledger(rows_or_file: list[Any] | tuple[str, bytes], limits: IntakeLimit
     if isinstance(rows_or_file, tuple):
         return normalise(read_ledger_file(*rows_or_file, limits))
     return normalise(raw_rows_from_records(rows_or_file))
+
+
+class UploadedLedger(list):
+    """Rows read from an uploaded file, keeping sheet and row numbers for messages."""
+
+
+def set_upload_aside(data: Any) -> tuple[Any, UploadedLedger | None]:
+    """``data`` for a case model whose ``ledger`` may be an uploaded file's rows, and those rows.
+
+    The model then sees a placeholder row; :func:`case_ledger` reads the upload itself, so its
+    findings name sheets and rows rather than list positions."""
+    uploaded = data.get("ledger") if isinstance(data, dict) else None
+    if isinstance(uploaded, UploadedLedger):
+        return {**data, "ledger": [{}]}, uploaded
+    return data, None
+
+
+def case_ledger(uploaded: UploadedLedger | None, records: list[Any]) -> Ledger:
+    """The ledger of a parsed case: the uploaded rows if there were any, else the case's records;
+    rows that cannot be read reject the case."""
+    try:
+        raw = list(uploaded) if uploaded is not None else raw_rows_from_records(records)
+    except LedgerUnreadable as exc:
+        raise CaseRejected(exc.findings) from exc
+    return normalise(raw)
