@@ -149,7 +149,7 @@ def main() -> None:
                 victims = workers_of(server.pid)
                 if victims:
                     victim = victims[kills % len(victims)]
-                    for pid in set(process_group(victim)) - {victim}:  # LibreOffice, not unoserver
+                    for pid in set(process_group(victim)) - {victim}:  # LibreOffice, not its driver
                         os.kill(pid, signal.SIGKILL)
                     kills += 1
                 next_kill += args.kill_every
