@@ -18,6 +18,7 @@ import copy
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,10 +75,13 @@ class DocumentProperties:
     keywords: str = ""
 
 
+_REPOSITORY_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
 def template_dir() -> Path:
     """Where the .docx templates live: ``$DOCGEN_TEMPLATE_DIR`` or the repository's ``templates/``."""
     configured = os.environ.get("DOCGEN_TEMPLATE_DIR")
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "templates"
+    return Path(configured) if configured else _REPOSITORY_TEMPLATES
 
 
 _ENVIRONMENT = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
@@ -150,7 +154,14 @@ class _Template:
         core = document.core_properties  # python-docx adds the part when the template has none
         self.core_xml = serialize_part_xml(core._element)
         self.core_member = next(p.partname.membername for p in package.iter_parts() if p.content_type == CT.OPC_CORE_PROPERTIES)
-        self.property_templates = {name: _ENVIRONMENT.from_string(getattr(core, name)) for name in _TEMPLATED_PROPERTIES}
+        # docxtpl renders these properties as templates; most read no name and are rendered here once.
+        self.property_values: dict[str, str] = {}
+        self.property_templates: dict[str, Any] = {}
+        for name in _TEMPLATED_PROPERTIES:
+            if _is_constant(getattr(core, name)):
+                self.property_values[name] = _ENVIRONMENT.from_string(getattr(core, name)).render({})
+            else:
+                self.property_templates[name] = _ENVIRONMENT.from_string(getattr(core, name))
 
         saved = io.BytesIO()
         document.save(saved)
@@ -190,8 +201,9 @@ class _Template:
         """docProps/core.xml as docxtpl renders its properties and the engine sets them."""
         element = parse_xml(self.core_xml)
         core = CoreProperties(element)
-        for name, template in self.property_templates.items():
-            setattr(core, name, template.render(context))
+        for name in _TEMPLATED_PROPERTIES:
+            template = self.property_templates.get(name)
+            setattr(core, name, self.property_values[name] if template is None else template.render(context))
         if properties is not None:
             core.title = clean_text(properties.title)
             core.author = clean_text(properties.author)
@@ -289,9 +301,13 @@ def render_docx(template_name: str, context: Mapping[str, Any], properties: Docu
     not opened again to check it.
     """
     path = template_dir() / template_name
-    if not path.is_file():
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is None or not stat.S_ISREG(status.st_mode):
         raise TemplateMissing(f"找不到模板文件 {path}")
-    template = _prepared_template(path, path.stat().st_mtime_ns)
+    template = _prepared_template(path, status.st_mtime_ns)
     render = _Render(template)
     prepared = render.prepare(dict(context))
     made = {template.body.member: render.body(prepared)}
