@@ -33,6 +33,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.opc.part import Part
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.opc.rel import Relationships
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.shape import CT_Inline
 from docx.package import ImageParts
@@ -88,9 +89,11 @@ _ENVIRONMENT = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUn
 
 # The core properties docxtpl renders as templates (DocxTemplate.render_properties).
 _TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-# Characters docxtpl's resolve_listing turns into tabs, paragraphs, breaks and page breaks; a
-# part without any of them comes out of it unchanged.
+# Characters docxtpl's resolve_listing turns into tabs, paragraphs, breaks and page breaks in the
+# text of a w:t; a part with none of them in any w:t (whose text holds no "<") comes out unchanged.
 _LISTING_CHARACTERS = "\t\a\n\f"
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+_DOC_PR = qn("wp:docPr")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_ON_ITS_LINE = re.compile(r"\n<w:p([ >])")
 
@@ -104,7 +107,9 @@ def _finished(rendered: str) -> str:
     """What docxtpl makes of a part Jinja rendered (DocxTemplate.render_xml_part)."""
     xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", rendered)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return DocxTemplate.resolve_listing(None, xml) if any(c in xml for c in _LISTING_CHARACTERS) else xml  # type: ignore[arg-type]
+    if any(c in xml for c in _LISTING_CHARACTERS) and _LISTING_TEXT.search(xml):
+        return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+    return xml
 
 
 def _is_constant(template_source: str) -> bool:
@@ -233,7 +238,6 @@ class _Render:
         self.story = template.body
         self.images: ImageParts | None = None
         self.relationships: dict[Part, Relationships] = {}
-        self.docx_ids_index = 1000  # DocxTemplate.fix_docpr_ids numbers the body's pictures from here
 
     def new_pic_inline(self, image_descriptor: io.BytesIO, width: Length | None, height: Length | None) -> CT_Inline:
         if self.images is None:
@@ -268,7 +272,10 @@ class _Render:
         """word/document.xml: the body rendered and fixed as docxtpl does, in the template's shell."""
         self.story = self.template.body
         tree = DocxTemplate.fix_tables(None, _finished(self.story.template.render(context)))  # type: ignore[arg-type]
-        DocxTemplate.fix_docpr_ids(self, tree)  # type: ignore[arg-type]
+        # docxtpl's fix_docpr_ids: the body's pictures numbered from 1001 (an element walk
+        # rather than its XPath, which took most of a long letter's render)
+        for number, element in enumerate(tree.iter(_DOC_PR), start=1001):
+            element.attrib["id"] = str(number)
         root = copy.deepcopy(self.template.shell)
         root[self.template.body_index] = tree
         return serialize_part_xml(root)
