@@ -4,7 +4,7 @@
   context changes and copying the other members' compressed bytes) has, member for member, the
   same bytes as the .docx docxtpl and python-docx make from the template opened afresh, as the
   engine did before: with and without core properties, with pictures (the annual summary's
-  chart, and pictures in the body and a header of a template made here), the draft watermark,
+  chart, and pictures in the body and a header of a template made here), footnotes, the draft watermark,
   and hostile user text in every field; python-docx opens it;
 - the PDF from the pool's worker (a UNO pipe, the Word import filter named, no index refresh)
   has the same pages, text and fonts as LibreOffice's own converter (``soffice --convert-to``)
@@ -184,6 +184,33 @@ def test_pictures_in_the_body_and_a_header_and_line_breaks_equal_the_old_engines
     with zipfile.ZipFile(io.BytesIO(now)) as package:
         assert len([name for name in package.namelist() if name.startswith("word/media/")]) == 3
         assert b"<w:br/>" in package.read("word/document.xml")
+
+
+FOOTNOTES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b'<w:footnote w:id="1"><w:p><w:r><w:t>{{ note }}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+
+
+def test_footnotes_equal_the_old_engines(tmp_path, monkeypatch):
+    made = io.BytesIO()
+    template = docx.Document()
+    template.add_paragraph("{{ title }}")
+    template.save(made)
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(tmp_path / "notes.docx", "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType='
+                                          b'"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            elif name == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                                          b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+            target.writestr(name, content)
+        target.writestr("word/footnotes.xml", FOOTNOTES)
+    monkeypatch.setenv("DOCGEN_TEMPLATE_DIR", str(tmp_path))
+    now = assert_same_docx("notes.docx", {"title": "标题" + HOSTILE, "note": "注释" + HOSTILE}, None)
+    with zipfile.ZipFile(io.BytesIO(now)) as package:
+        assert "注释 &lt;w:p&gt;&amp;amp;" in package.read("word/footnotes.xml").decode("utf-8")
 
 
 @pytest.fixture(scope="module")
