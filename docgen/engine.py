@@ -124,7 +124,7 @@ class _Story:
     part: Part
     source: str  # what Jinja compiles
     template: Any  # jinja2.Template
-    serialise: Callable[[str], bytes]  # the rendered XML → the member's bytes, parsed on the way
+    serialise: Callable[[str], bytes]  # the rendered XML → the member's bytes, parsed by lxml on the way
     next_id: int  # the shape id python-docx gives a picture added to this part
 
     @classmethod
@@ -178,7 +178,8 @@ class _Template:
         self.body_index = root.index(root.body)
         self.shell = copy.deepcopy(root)
         self.shell[self.body_index] = etree.Element(root.body.tag)
-        self.body = _Story.of(document.part, etree.tostring(root.body, encoding="unicode"), str, document.part.next_id)
+        self.body = _Story.of(document.part, etree.tostring(root.body, encoding="unicode"), self._document_bytes,
+                              document.part.next_id)
 
         self.stories: list[_Story] = []
         for story in self._stories(document, self.parts):
@@ -201,6 +202,17 @@ class _Template:
         stories += [_Story.of(part, part.blob.decode("utf-8"), _blob_part_bytes, 1)
                     for part in parts if part.content_type == CT.WML_FOOTNOTES]
         return stories
+
+    def _document_bytes(self, body: str) -> bytes:
+        """word/document.xml: the rendered body, fixed as docxtpl fixes it, in the template's shell."""
+        tree = DocxTemplate.fix_tables(None, body)  # type: ignore[arg-type]
+        # docxtpl's fix_docpr_ids: the body's pictures numbered from 1001 (an element walk
+        # rather than its XPath, which took most of a long letter's render)
+        for number, element in enumerate(tree.iter(_DOC_PR), start=1001):
+            element.attrib["id"] = str(number)
+        root = copy.deepcopy(self.shell)
+        root[self.body_index] = tree
+        return serialize_part_xml(root)
 
     def rendered_core(self, context: Mapping[str, Any], properties: DocumentProperties | None) -> bytes:
         """docProps/core.xml as docxtpl renders its properties and the engine sets them."""
@@ -268,19 +280,8 @@ class _Render:
             return [self.prepare(v) for v in value]
         return value
 
-    def body(self, context: Mapping[str, Any]) -> bytes:
-        """word/document.xml: the body rendered and fixed as docxtpl does, in the template's shell."""
-        self.story = self.template.body
-        tree = DocxTemplate.fix_tables(None, _finished(self.story.template.render(context)))  # type: ignore[arg-type]
-        # docxtpl's fix_docpr_ids: the body's pictures numbered from 1001 (an element walk
-        # rather than its XPath, which took most of a long letter's render)
-        for number, element in enumerate(tree.iter(_DOC_PR), start=1001):
-            element.attrib["id"] = str(number)
-        root = copy.deepcopy(self.template.shell)
-        root[self.template.body_index] = tree
-        return serialize_part_xml(root)
-
     def story_part(self, story: _Story, context: Mapping[str, Any]) -> bytes:
+        """The member's bytes of ``story`` filled from ``context``."""
         self.story = story
         return story.serialise(_finished(story.template.render(context)))
 
@@ -317,9 +318,7 @@ def render_docx(template_name: str, context: Mapping[str, Any], properties: Docu
     template = _prepared_template(path, status.st_mtime_ns)
     render = _Render(template)
     prepared = render.prepare(dict(context))
-    made = {template.body.member: render.body(prepared)}
-    for story in template.stories:
-        made[story.member] = render.story_part(story, prepared)
+    made = {story.member: render.story_part(story, prepared) for story in (template.body, *template.stories)}
     made[template.core_member] = template.rendered_core(prepared, properties)
     replaced = {name: docx_package.deflated(name, content) for name, content in made.items()}
     for member in render.added_members():
