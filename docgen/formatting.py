@@ -9,6 +9,7 @@ how clerks write dates and numbers down) are written here once.
 from __future__ import annotations
 
 import calendar
+import itertools
 import datetime as dt
 import logging
 import math
@@ -349,9 +350,12 @@ def _balanced(title: str, breaks: list[int], count: int, max_em: float) -> tuple
     """The best split into ``count`` lines (dynamic programming over allowed breaks)."""
     target = half_width_length(title) / count
     points = [0, *breaks, len(title)]
+    # Widths of title[:i], so that each candidate line's width is one subtraction (sums of
+    # halves and ones are exact in floating point: the same as half_width_length of the line).
+    widths = [0.0, *itertools.accumulate(half_width_length(ch) for ch in title)]
 
     def cost(a: int, b: int) -> float | None:
-        width = half_width_length(title[a:b])
+        width = widths[b] - widths[a]
         if width > max_em:
             return None
         penalty = (width - target) ** 2
@@ -364,11 +368,11 @@ def _balanced(title: str, breaks: list[int], count: int, max_em: float) -> tuple
     for k in range(1, count + 1):
         for j in range(1, len(points)):
             options = []
-            for i in range(j):
-                if (k - 1, i) not in best:
-                    continue
+            for i in range(j - 1, -1, -1):
                 c = cost(points[i], points[j])
-                if c is not None:
+                if c is None:
+                    break  # lines starting further left are wider still
+                if (k - 1, i) in best:
                     options.append((best[(k - 1, i)][0] + c, i))
             if options:
                 best[(k, j)] = min(options)
