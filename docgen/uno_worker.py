@@ -5,7 +5,8 @@
 It starts LibreOffice (``OFFICE``, the ``soffice`` launcher) with its profile in ``HOME`` and a UNO
 *pipe* acceptor, connects to it, and then answers requests on the Unix socket ``HOME/worker.sock``:
 one JSON line each, ``{"op": "ping"}`` or ``{"op": "convert", "in": PATH, "out": PATH}`` (files
-inside ``HOME``), answered by ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``.
+inside ``HOME``), answered by ``{"ok": true}`` (a conversion adds ``"ms"``: the milliseconds of
+LibreOffice's load, store and close) or ``{"ok": false, "error": TEXT}``.
 
 Nothing listens on a network port. The umask is 077 before anything is created, so ``HOME`` (made
 0700 by the pool), the request socket and LibreOffice's own pipe sockets (``/tmp/OSL_PIPE_<uid>_*``,
@@ -134,26 +135,33 @@ def connect(pipe: str, office: subprocess.Popen):
             time.sleep(0.05)
 
 
-def convert(desktop, source: str, target: str, timeout: float) -> None:
+def convert(desktop, source: str, target: str, timeout: float) -> dict:
     watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
     watchdog.start()
     try:
-        store_pdf(desktop, source, target)
+        return store_pdf(desktop, source, target)
     finally:
         watchdog.cancel()
 
 
-def store_pdf(desktop, source: str, target: str) -> None:
+def store_pdf(desktop, source: str, target: str) -> dict:
+    """Convert, and say how many milliseconds each of LibreOffice's steps took: ``load`` (the
+    DOCX import and the layout), ``store`` (the PDF export, fonts subset and embedded), ``close``."""
+    began = time.perf_counter()
     document = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source), "_blank", 0,
         props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
     )
     if document is None:
         raise RuntimeError("LibreOffice could not load the document")
+    loaded = time.perf_counter()
     try:
         document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName=EXPORT_FILTER, Overwrite=True))
+        stored = time.perf_counter()
     finally:
         document.close(True)
+    closed = time.perf_counter()
+    return {"load": (loaded - began) * 1000, "store": (stored - loaded) * 1000, "close": (closed - stored) * 1000}
 
 
 def answer(desktop, request: dict, timeout: float) -> dict:
@@ -161,8 +169,7 @@ def answer(desktop, request: dict, timeout: float) -> dict:
         desktop.getFrames().getCount()  # a round trip through LibreOffice: it answers
         return {"ok": True}
     if request.get("op") == "convert":
-        convert(desktop, request["in"], request["out"], timeout)
-        return {"ok": True}
+        return {"ok": True, "ms": convert(desktop, request["in"], request["out"], timeout)}
     return {"ok": False, "error": f"unknown request {request!r}"}
 
 
