@@ -269,6 +269,11 @@ class Worker:
             return False
         return True
 
+    def open_frames(self, timeout: float = 5) -> int:
+        """How many frames the worker's LibreOffice holds open; none between conversions, since
+        each document is closed with the frame it was loaded into."""
+        return int(self._request({"op": "ping"}, timeout)["frames"])  # type: ignore[call-overload]
+
     def convert(self, docx: bytes, timeout: float) -> tuple[bytes, dict[str, float]]:
         """The PDF, and the milliseconds of LibreOffice's steps (see ``uno_worker.store_pdf``).
         Raises socket timeouts, OSError and :class:`WorkerFault`; the pool decides what they mean."""

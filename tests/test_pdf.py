@@ -18,7 +18,7 @@ import docgen
 from conftest import SAMPLES, libreoffice_workers_of, load_case, render_pdf_sample
 from docgen import converter as converter_module
 from docgen.cli import main
-from docgen.converter import ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
+from docgen.converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
 from docgen.engine import DocumentProperties
 from docgen.pdf import finish, merge
 from docgen.web import create_app
@@ -85,6 +85,18 @@ def test_finish_appends_the_metadata_to_libreoffices_file_without_rewriting_it(p
     assert len(reader.pages) == len(PdfReader(io.BytesIO(converted)).pages)
     with pdfplumber.open(io.BytesIO(out)) as other_reader:  # pdfminer reads the newest trailer too
         assert other_reader.metadata["Title"] == "标题" and other_reader.metadata["Keywords"] == "建议, A类"
+
+
+def test_a_document_libreoffice_cannot_load_fails_and_leaves_no_frame_open():
+    with ConverterPool(PoolSettings(workers=1)) as own:
+        docx = docgen.render(KIND, load_case(SHORT)).content
+        assert is_pdf(own.convert(docx))
+        with pytest.raises(ConversionFailed):
+            own.convert(b"PK\x03\x04 this is no Word document")
+        assert is_pdf(own.convert(docx))  # the same worker goes on
+        assert own.status()["replaced"] == 0
+        (worker,) = own._workers
+        assert worker.open_frames() == 0  # every document was closed with its frame, the failed one too
 
 
 def test_pool_sums_the_time_libreoffice_spends_in_each_step(pool):
