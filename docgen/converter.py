@@ -225,9 +225,9 @@ class Worker:
         self.stop()
         raise ConverterUnavailable(f"LibreOffice 转换进程在 {self.settings.start_timeout:.0f} 秒内未就绪")
 
-    def _request(self, request: dict[str, str], timeout: float) -> None:
-        """One request over the worker's socket. Raises OSError (socket timeouts included) when
-        the worker is gone or silent, :class:`WorkerFault` when LibreOffice raised."""
+    def _request(self, request: dict[str, str], timeout: float) -> dict[str, object]:
+        """One request over the worker's socket; its answer. Raises OSError (socket timeouts
+        included) when the worker is gone or silent, :class:`WorkerFault` when LibreOffice raised."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
             channel.settimeout(timeout)
             channel.connect(str(self.home / SOCKET_NAME))
@@ -239,6 +239,7 @@ class Worker:
         reply = json.loads(line)
         if not reply["ok"]:
             raise WorkerFault(reply["error"])
+        return reply
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -268,14 +269,20 @@ class Worker:
             return False
         return True
 
-    def convert(self, docx: bytes, timeout: float) -> bytes:
-        """Raises socket timeouts, OSError and :class:`WorkerFault`; the pool decides what they mean."""
+    def open_frames(self, timeout: float = 5) -> int:
+        """How many frames the worker's LibreOffice holds open; none between conversions, since
+        each document is closed with the frame it was loaded into."""
+        return int(self._request({"op": "ping"}, timeout)["frames"])  # type: ignore[call-overload]
+
+    def convert(self, docx: bytes, timeout: float) -> tuple[bytes, dict[str, float]]:
+        """The PDF, and the milliseconds of LibreOffice's steps (see ``uno_worker.store_pdf``).
+        Raises socket timeouts, OSError and :class:`WorkerFault`; the pool decides what they mean."""
         source, target = self.home / "in.docx", self.home / "out.pdf"
         target.unlink(missing_ok=True)
         source.write_bytes(docx)
-        self._request({"op": "convert", "in": str(source), "out": str(target)}, timeout)
+        reply = self._request({"op": "convert", "in": str(source), "out": str(target)}, timeout)
         self.documents += 1
-        return target.read_bytes()
+        return target.read_bytes(), reply["ms"]  # type: ignore[return-value]
 
     def _note_pipes(self) -> None:
         """LibreOffice puts its OSL_PIPE socket in /tmp whatever TMPDIR says, and leaves it there
@@ -335,6 +342,9 @@ class ConverterPool:
         self.replaced = 0  # workers replaced after dying or hanging (for health reports)
         # Since start, for /metrics: converted, retried on another worker, timed out, recycled.
         self.counts = {"conversions": 0, "retries": 0, "timeouts": 0, "recycles": 0}
+        # Since start, the milliseconds LibreOffice spent in each step of the conversions that
+        # succeeded, as the workers timed them (bench/convert_vs_carbone.py reads them).
+        self.office_ms = {"load": 0.0, "store": 0.0, "close": 0.0}
 
     # --- life cycle -----------------------------------------------------------------
 
@@ -527,7 +537,7 @@ class ConverterPool:
                 raise
             timeout = max(0.001, min(self.settings.timeout, deadline - time.monotonic()))
             try:
-                pdf = worker.convert(docx, timeout)
+                pdf, steps = worker.convert(docx, timeout)
             except WorkerFault as exc:
                 # LibreOffice raised: the document's fault if it lives on, a crash if it died under it.
                 hung = False
@@ -543,6 +553,9 @@ class ConverterPool:
             else:
                 self._release(worker)
                 self._count("conversions")
+                with self._lock:
+                    for step, ms in steps.items():
+                        self.office_ms[step] += ms
                 return pdf
             log.warning("LibreOffice worker %d %s (attempt %d): %s", worker.number, "hung" if hung else "died", attempt, cause)
             self._retire(worker)

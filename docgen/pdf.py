@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
 
 from .engine import DocumentProperties
 
@@ -32,15 +32,15 @@ def finish(
     watermark: bytes | None = None,
 ) -> bytes:
     """Set the metadata (title, author, subject, keywords, dates, language zh-CN) and, when
-    ``watermark`` (a one-page PDF) is given, lay it diagonally under every page."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
+    ``watermark`` (a one-page PDF) is given, lay it diagonally under every page.
+
+    The metadata goes in as an incremental update appended to the file (see
+    :func:`_append_update`), so LibreOffice's pages, fonts and streams are neither parsed nor
+    written again; only a draft, whose pages get the stamp, is rewritten by pypdf first."""
     if watermark is not None:
-        stamp = PdfReader(io.BytesIO(watermark)).pages[0]
-        for page in writer.pages:
-            _stamp_diagonally(page, stamp)
+        pdf = _stamped(pdf, watermark)
     moment = _pdf_date(created or dt.datetime.now(dt.timezone.utc))
-    writer.metadata = {
+    return _append_update(pdf, {
         "/Title": properties.title,
         "/Author": properties.author,
         "/Subject": properties.subject,
@@ -49,11 +49,64 @@ def finish(
         "/Producer": "docgen (LibreOffice, pypdf)",
         "/CreationDate": moment,
         "/ModDate": moment,
-    }
-    writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
+    }, language="zh-CN")
+
+
+def _stamped(pdf: bytes, watermark: bytes) -> bytes:
+    """The PDF with the watermark's first page laid under each of its pages (rewritten whole)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    stamp = PdfReader(io.BytesIO(watermark)).pages[0]
+    for page in writer.pages:
+        _stamp_diagonally(page, stamp)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _append_update(pdf: bytes, info: dict[str, str], *, language: str) -> bytes:
+    """``pdf`` followed by an incremental update (PDF 32000-1, 7.5.6): a new document information
+    dictionary holding ``info``, the catalogue again with ``/Lang`` set, their cross-reference
+    section, and a trailer whose ``/Prev`` points back to the original one. Readers take the
+    newest trailer, so the new dictionary and catalogue replace the old ones; nothing else of the
+    file is read beyond its trailer and catalogue, nor written again."""
+    reader = PdfReader(io.BytesIO(pdf))
+    trailer = reader.trailer
+    catalogue = trailer["/Root"]
+    root = catalogue.indirect_reference
+    info_number = int(trailer["/Size"])
+    updated_catalogue = DictionaryObject(catalogue)
+    updated_catalogue[NameObject("/Lang")] = TextStringObject(language)
+    information = DictionaryObject({NameObject(key): TextStringObject(value) for key, value in info.items()})
+
+    out = io.BytesIO()
+    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    entries = []
+    for number, generation, body in ((root.idnum, root.generation, updated_catalogue), (info_number, 0, information)):
+        entries.append((number, generation, out.tell()))
+        out.write(f"{number} {generation} obj\n".encode())
+        body.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    cross_reference = out.tell()
+    out.write(b"xref\n0 1\n0000000000 65535 f \n")  # the head of the free list, as in every section
+    for number, generation, offset in sorted(entries):
+        out.write(f"{number} 1\n{offset:010d} {generation:05d} n \n".encode())
+    new_trailer = DictionaryObject({
+        NameObject("/Size"): NumberObject(info_number + 1),
+        NameObject("/Root"): root,
+        NameObject("/Info"): IndirectObject(info_number, 0, reader),
+        NameObject("/Prev"): NumberObject(_last_cross_reference(pdf)),
+    })
+    if "/ID" in trailer:
+        new_trailer[NameObject("/ID")] = trailer.raw_get("/ID")
+    out.write(b"trailer\n")
+    new_trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{cross_reference}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _last_cross_reference(pdf: bytes) -> int:
+    """The byte offset the file's last ``startxref`` gives."""
+    return int(pdf[pdf.rindex(b"startxref") + len(b"startxref"):].split(None, 1)[0])
 
 
 def _stamp_diagonally(page: PageObject, stamp: PageObject) -> None:

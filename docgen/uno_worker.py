@@ -5,7 +5,9 @@
 It starts LibreOffice (``OFFICE``, the ``soffice`` launcher) with its profile in ``HOME`` and a UNO
 *pipe* acceptor, connects to it, and then answers requests on the Unix socket ``HOME/worker.sock``:
 one JSON line each, ``{"op": "ping"}`` or ``{"op": "convert", "in": PATH, "out": PATH}`` (files
-inside ``HOME``), answered by ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``.
+inside ``HOME``), answered by ``{"ok": true}`` with, for a ping, ``"frames"`` (how many frames
+LibreOffice holds open: none between conversions) and, for a conversion, ``"ms"`` (the
+milliseconds of LibreOffice's load, store and close), or by ``{"ok": false, "error": TEXT}``.
 
 Nothing listens on a network port. The umask is 077 before anything is created, so ``HOME`` (made
 0700 by the pool), the request socket and LibreOffice's own pipe sockets (``/tmp/OSL_PIPE_<uid>_*``,
@@ -13,7 +15,8 @@ created with the umask's permissions) can be reached by this user only.
 
 The conversion is the one Carbone's converter does, less what a docgen document never needs: the
 .docx is loaded from a private file URL with the Word 2007 import filter named (no type detection),
-hidden and read-only, and stored to a file URL with the Writer PDF export filter named.
+hidden and read-only, into a hidden frame that has no layout manager (so no menu bar, toolbars or
+status bar are built for it), and stored to a file URL with the Writer PDF export filter named.
 
 A conversion still running a second after ``--conversion-timeout`` seconds ends the worker with
 its LibreOffice: a backstop, since the pool stops waiting at the timeout itself and replaces the
@@ -25,6 +28,7 @@ exits. When LibreOffice dies, the worker exits too, so the pool sees a dead work
 Only the standard library and the UNO bridge are imported.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,7 +41,7 @@ import time
 from pathlib import Path
 
 import uno
-from com.sun.star.beans import PropertyValue
+from com.sun.star.beans import NamedValue, PropertyValue
 from com.sun.star.connection import NoConnectException
 
 SOCKET_NAME = "worker.sock"
@@ -119,60 +123,94 @@ def props(**values) -> tuple:
     return tuple(PropertyValue(Name=name, Value=value) for name, value in values.items())
 
 
-def connect(pipe: str, office: subprocess.Popen):
-    """The desktop of the LibreOffice listening on ``pipe``, once it answers."""
+class Office:
+    """The LibreOffice at the other end of the pipe: its component context and its desktop."""
+
+    def __init__(self, context):
+        self.context = context
+        self.desktop = self.create("com.sun.star.frame.Desktop")
+
+    def create(self, service: str):
+        return self.context.ServiceManager.createInstanceWithContext(service, self.context)
+
+    def bare_frame(self):
+        """A hidden frame of the desktop without a layout manager: a document loaded into it gets
+        its view, but no menu bar, toolbars or status bar, which LibreOffice would otherwise build
+        from their UI configuration for every document."""
+        frame = self.create("com.sun.star.frame.TaskCreator").createInstanceWithArguments((
+            NamedValue("ParentFrame", self.desktop),
+            NamedValue("MakeVisible", False),
+            NamedValue("SupportPersistentWindowState", False),
+        ))
+        frame.setPropertyValue("LayoutManager", None)
+        return frame
+
+
+def connect(pipe: str, office: subprocess.Popen) -> Office:
+    """The LibreOffice listening on ``pipe``, once it answers."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     until = time.monotonic() + CONNECT_SECONDS
     while True:
         try:
-            remote = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            return remote.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", remote)
+            return Office(resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"))
         except NoConnectException:
             if office.poll() is not None or time.monotonic() > until:
                 raise
             time.sleep(0.05)
 
 
-def convert(desktop, source: str, target: str, timeout: float) -> None:
+def convert(office: Office, source: str, target: str, timeout: float) -> dict:
     watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
     watchdog.start()
     try:
-        store_pdf(desktop, source, target)
+        return store_pdf(office, source, target)
     finally:
         watchdog.cancel()
 
 
-def store_pdf(desktop, source: str, target: str) -> None:
-    document = desktop.loadComponentFromURL(
-        uno.systemPathToFileUrl(source), "_blank", 0,
-        props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
-    )
-    if document is None:
-        raise RuntimeError("LibreOffice could not load the document")
+def store_pdf(office: Office, source: str, target: str) -> dict:
+    """Convert, and say how many milliseconds each of LibreOffice's steps took: ``load`` (a bare
+    frame, the DOCX import and the layout), ``store`` (the PDF export, fonts subset and
+    embedded), ``close`` (the document with its frame)."""
+    began = time.perf_counter()
+    frame = office.bare_frame()
+    try:
+        document = frame.loadComponentFromURL(
+            uno.systemPathToFileUrl(source), "_self", 0,
+            props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
+        )
+        if document is None:
+            raise RuntimeError("LibreOffice could not load the document")
+    except BaseException:
+        with contextlib.suppress(Exception):  # the load's own error is the one to report
+            frame.close(True)
+        raise
+    loaded = time.perf_counter()
     try:
         document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName=EXPORT_FILTER, Overwrite=True))
+        stored = time.perf_counter()
     finally:
         document.close(True)
+    closed = time.perf_counter()
+    return {"load": (loaded - began) * 1000, "store": (stored - loaded) * 1000, "close": (closed - stored) * 1000}
 
 
-def answer(desktop, request: dict, timeout: float) -> dict:
-    if request.get("op") == "ping":
-        desktop.getFrames().getCount()  # a round trip through LibreOffice: it answers
-        return {"ok": True}
+def answer(office: Office, request: dict, timeout: float) -> dict:
+    if request.get("op") == "ping":  # a round trip through LibreOffice: it answers
+        return {"ok": True, "frames": office.desktop.getFrames().getCount()}
     if request.get("op") == "convert":
-        convert(desktop, request["in"], request["out"], timeout)
-        return {"ok": True}
+        return {"ok": True, "ms": convert(office, request["in"], request["out"], timeout)}
     return {"ok": False, "error": f"unknown request {request!r}"}
 
 
-def serve(desktop, listener: socket.socket, timeout: float) -> None:
+def serve(office: Office, listener: socket.socket, timeout: float) -> None:
     while True:
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
             for line in stream:
                 try:
-                    reply = answer(desktop, json.loads(line), timeout)
+                    reply = answer(office, json.loads(line), timeout)
                 except Exception as exc:  # a UNO exception: the document's fault or a dying office
                     reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                 stream.write(json.dumps(reply).encode() + b"\n")
@@ -192,12 +230,12 @@ def main() -> None:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        desktop = connect(pipe, office)
+        remote = connect(pipe, office)
         threading.Thread(target=watch_office, args=(office,), daemon=True).start()
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(home / SOCKET_NAME))
         listener.listen(4)
-        serve(desktop, listener, timeout)
+        serve(remote, listener, timeout)
     finally:  # however this ends (LibreOffice never answered, a bind failed …), it takes LibreOffice along
         exit_with_office(1)
         threading.Event().wait()  # another thread is already leaving: it ends the process

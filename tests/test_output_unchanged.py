@@ -8,7 +8,8 @@
   and hostile user text in every field; python-docx opens it;
 - the PDF from the pool's worker (a UNO pipe, the Word import filter named, no index refresh)
   has the same pages, text and fonts as LibreOffice's own converter (``soffice --convert-to``)
-  makes from the same .docx.
+  makes from the same .docx, and so has that PDF once finished (the metadata appended as an
+  incremental update rather than the whole file rewritten by pypdf).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from conftest import load_case, sample_profile, valid_samples
 from docfacts import fonts_of, is_embedded
 from docgen import engine
 from docgen.converter import FONTCONFIG_FILE, office_binary
+from docgen.engine import DocumentProperties
 from docgen.kinds import get_kind
+from docgen.pdf import finish
 
 KINDS = ["reply-letter", "co-handling-opinion", "survey-form", "review-opinion", "annual-summary"]
 SAMPLE_PATHS = [(kind, path) for kind in KINDS for path in valid_samples(kind)]
@@ -232,3 +235,10 @@ def by_soffice(tmp_path_factory) -> dict[str, tuple[bytes, bytes]]:
 def test_pdf_from_the_pool_equals_libreoffices_own_conversion(test_id, by_soffice, pool):
     docx_bytes, reference = by_soffice[test_id]
     assert pdf_facts(pool.convert(docx_bytes)) == pdf_facts(reference)
+
+
+@pytest.mark.parametrize("test_id", IDS)
+def test_finished_pdf_keeps_the_pages_text_and_fonts_of_libreoffices_own_conversion(test_id, by_soffice, pool):
+    docx_bytes, reference = by_soffice[test_id]
+    finished = finish(pool.convert(docx_bytes), DocumentProperties(title="标题", author="单位"))
+    assert pdf_facts(finished) == pdf_facts(reference)

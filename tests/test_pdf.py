@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -17,7 +18,7 @@ import docgen
 from conftest import SAMPLES, libreoffice_workers_of, load_case, render_pdf_sample
 from docgen import converter as converter_module
 from docgen.cli import main
-from docgen.converter import ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
+from docgen.converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
 from docgen.engine import DocumentProperties
 from docgen.pdf import finish, merge
 from docgen.web import create_app
@@ -70,6 +71,43 @@ def test_finish_keeps_the_pages_and_sets_fixed_creation_date(reply_letter_pdfs):
     assert len(reader.pages) == len(PdfReader(io.BytesIO(source)).pages)
     assert reader.metadata.creation_date == moment
     assert reader.metadata.title == "标题"
+
+
+def test_finish_appends_the_metadata_to_libreoffices_file_without_rewriting_it(pool):
+    converted = pool.convert(docgen.render(KIND, load_case(SHORT)).content)
+    out = finish(converted, DocumentProperties(title="标题", author="单位", subject="主题", keywords="建议, A类"))
+    assert out.startswith(converted)  # LibreOffice's pages, fonts and streams stay byte for byte
+    assert out.rstrip().endswith(b"%%EOF") and out.count(b"startxref") == converted.count(b"startxref") + 1
+    reader = PdfReader(io.BytesIO(out), strict=True)  # the update's own cross-reference section is sound
+    assert (reader.metadata.title, reader.metadata.author, reader.metadata.subject) == ("标题", "单位", "主题")
+    assert reader.metadata["/Producer"] == "docgen (LibreOffice, pypdf)"
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    assert len(reader.pages) == len(PdfReader(io.BytesIO(converted)).pages)
+    with pdfplumber.open(io.BytesIO(out)) as other_reader:  # pdfminer reads the newest trailer too
+        assert other_reader.metadata["Title"] == "标题" and other_reader.metadata["Keywords"] == "建议, A类"
+
+
+def test_a_document_libreoffice_cannot_load_fails_and_leaves_no_frame_open():
+    with ConverterPool(PoolSettings(workers=1)) as own:
+        docx = docgen.render(KIND, load_case(SHORT)).content
+        assert is_pdf(own.convert(docx))
+        with pytest.raises(ConversionFailed):
+            own.convert(b"PK\x03\x04 this is no Word document")
+        assert is_pdf(own.convert(docx))  # the same worker goes on
+        assert own.status()["replaced"] == 0
+        (worker,) = own._workers
+        assert worker.open_frames() == 0  # every document was closed with its frame, the failed one too
+
+
+def test_pool_sums_the_time_libreoffice_spends_in_each_step(pool):
+    before = dict(pool.office_ms)
+    began = time.perf_counter()
+    pool.convert(docgen.render(KIND, load_case(SHORT)).content)
+    elapsed_ms = (time.perf_counter() - began) * 1000
+    spent = {step: pool.office_ms[step] - before[step] for step in before}
+    assert set(spent) == {"load", "store", "close"}
+    assert spent["load"] > 0 and spent["store"] > 0 and spent["close"] >= 0
+    assert sum(spent.values()) < elapsed_ms
 
 
 def test_merge_concatenates_documents_with_an_outline(reply_letter_pdfs):
