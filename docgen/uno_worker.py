@@ -134,16 +134,17 @@ def connect(pipe: str, office: subprocess.Popen):
             time.sleep(0.05)
 
 
-def convert(desktop, source: str, target: str, timeout: float) -> None:
+def convert(desktop, source: str, target: str, timeout: float, marks: bool = False) -> None:
     watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
     watchdog.start()
     try:
-        store_pdf(desktop, source, target)
+        store_pdf(desktop, source, target, marks)
     finally:
         watchdog.cancel()
 
 
-def store_pdf(desktop, source: str, target: str) -> None:
+def store_pdf(desktop, source: str, target: str, marks: bool = False) -> None:
+    """``marks``: the document's bookmarks also become named destinations of the PDF."""
     document = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source), "_blank", 0,
         props(Hidden=True, ReadOnly=True, FilterName=IMPORT_FILTER),
@@ -151,7 +152,11 @@ def store_pdf(desktop, source: str, target: str) -> None:
     if document is None:
         raise RuntimeError("LibreOffice could not load the document")
     try:
-        document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName=EXPORT_FILTER, Overwrite=True))
+        options = props(FilterName=EXPORT_FILTER, Overwrite=True)
+        if marks:
+            options += props(FilterData=uno.Any("[]com.sun.star.beans.PropertyValue",
+                                                props(ExportBookmarksToPDFDestination=True)))
+        document.storeToURL(uno.systemPathToFileUrl(target), options)
     finally:
         document.close(True)
 
@@ -161,7 +166,7 @@ def answer(desktop, request: dict, timeout: float) -> dict:
         desktop.getFrames().getCount()  # a round trip through LibreOffice: it answers
         return {"ok": True}
     if request.get("op") == "convert":
-        convert(desktop, request["in"], request["out"], timeout)
+        convert(desktop, request["in"], request["out"], timeout, bool(request.get("marks")))
         return {"ok": True}
     return {"ok": False, "error": f"unknown request {request!r}"}
 

@@ -14,7 +14,8 @@ from ..kinds.common import item_label
 from ..profile import Profile, load_profile
 from .cases import located
 from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
-from .output import ZIP_MEDIA_TYPE, merged, zipped
+from .joined import concurrency, merged_pdf
+from .output import ZIP_MEDIA_TYPE, zipped
 
 Output = Literal["zip", "pdf"]
 Progress = Callable[[int, int], None]
@@ -61,8 +62,9 @@ def run_batch(
     (carrying the report) before anything is rendered; without it the invalid cases are listed
     in the report and the others rendered. A batch where no case is valid always raises
     :class:`BatchInvalid`. PDF needs ``converter``: the .docx are rendered in the calling
-    thread and converted concurrently, up to the pool's number of workers; a conversion error
-    fails the whole batch (the pool has already retried it once).
+    thread and converted concurrently, up to the pool's number of workers (for a merged PDF,
+    joined into a few documents first, see :mod:`.joined`); a conversion error fails the whole
+    batch (the pool has already retried it once).
 
     ``origins`` (e.g. the spreadsheet rows of each case) go into the report; a finding about a
     case read from a table also gets ``where``, the sheet row and column it was read from. ``progress`` is
@@ -77,7 +79,7 @@ def run_batch(
         raise ValueError(f"output must be 'zip' or 'pdf', not {output!r}")
     plan = check_cases(kind, cases, strict=strict, profile=profile, origins=origins)
     fmt = plan.document_format(output, document_format)
-    if fmt == "pdf" and converter is None:
+    if (fmt == "pdf" or output == "pdf") and converter is None:
         raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
     total = len(plan.valid)
     if progress:
@@ -90,7 +92,7 @@ def run_batch(
             progress(len(documents), total)
 
     render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
-    return assemble(plan, output, documents)
+    return assemble(plan, output, documents, converter=converter, draft=draft)
 
 
 @dataclass
@@ -108,10 +110,11 @@ class BatchPlan:
 
     @staticmethod
     def document_format(output: Output, document_format: str) -> service.Format:
-        """The format of each document: PDF for a merged PDF, else ``document_format``."""
+        """The format each document is rendered in: .docx for a merged PDF (converted when the
+        documents are assembled, see :mod:`.joined`), else ``document_format``."""
         if document_format not in ("docx", "pdf"):
             raise ValueError(f"document_format must be 'docx' or 'pdf', not {document_format!r}")
-        return "pdf" if output == "pdf" else document_format  # type: ignore[return-value]
+        return "docx" if output == "pdf" else document_format  # type: ignore[return-value]
 
 
 def check_cases(
@@ -175,16 +178,24 @@ def render_documents(
     _convert_all(docx, lambda index: found.properties(plan.checked[index].case), indices, converter, draft, on_document)
 
 
-def assemble(plan: BatchPlan, output: Output, documents: dict[int, service.RenderedDocument]) -> BatchResult:
+def assemble(
+    plan: BatchPlan,
+    output: Output,
+    documents: dict[int, service.RenderedDocument],
+    *,
+    converter: service.Converter | None = None,
+    draft: bool = False,
+) -> BatchResult:
     """The batch's one file from its documents (every valid case's), and the report's file names
-    or pages filled in."""
+    or pages filled in. A merged PDF converts the .docx documents among them (``converter``;
+    ``draft`` lays the 草稿 watermark on their pages)."""
     found = get_kind(plan.kind)
     report = plan.report
     if output == "zip":
         content = zipped(found.name, report, documents)
         media_type, extension = ZIP_MEDIA_TYPE, "zip"
     else:
-        content = merged(report, documents)
+        content = merged_pdf(report, documents, converter, draft=draft)
         media_type, extension = pdf.PDF_MEDIA_TYPE, "pdf"
     return BatchResult(
         content=content,
@@ -208,11 +219,6 @@ def _item_of(case: Any, data: Any) -> str | None:
     return None
 
 
-def _concurrency(converter: Any) -> int:
-    workers = getattr(getattr(converter, "settings", None), "workers", 1)
-    return max(1, min(int(workers) if isinstance(workers, int) else 1, 8))
-
-
 def _convert_all(
     docx: Callable[[int], service.RenderedDocument],
     properties: Callable[[int], Any],
@@ -224,7 +230,7 @@ def _convert_all(
     """Render each .docx in this thread (templates and charts are not shared across threads) and
     convert them to PDF on up to the pool's number of threads, since conversion waits on
     LibreOffice. ``on_document`` runs in this thread; the first error cancels the rest."""
-    with ThreadPoolExecutor(_concurrency(converter), thread_name_prefix="docgen-batch") as executor:
+    with ThreadPoolExecutor(concurrency(converter), thread_name_prefix="docgen-batch") as executor:
         pending: dict[Future[bytes], tuple[int, service.RenderedDocument]] = {}
 
         def collect(block: bool) -> None:
