@@ -1,12 +1,13 @@
 """A batch's merged PDF from its rendered documents, converted a few at a time.
 
 LibreOffice embeds a subset of every font in each PDF it writes, so documents converted one by
-one carry the same CJK faces again and again. Here the .docx documents are joined into a few
-documents (:mod:`docgen.docx_join`), as many at once as the pool has workers, each converted in
-one go with the fonts it uses embedded once; a bookmark at each document's start, exported as a
-named destination, tells on which page it begins. Documents that cannot be joined (parts that
-differ, e.g. pictures of their own), and a joined document whose starts cannot all be found, are
-converted one by one as before.
+one carry the same CJK faces again and again. Here consecutive .docx documents are joined into
+one (:mod:`docgen.docx_join`) of up to :data:`DOCUMENTS_PER_CONVERSION`, at least as many as the
+pool has workers, each converted in one go with the fonts it uses embedded once, as soon as its
+documents are rendered; a bookmark at each document's start, exported as a named destination,
+tells on which page it begins. Documents that cannot be joined (parts that differ, e.g. pictures
+of their own), a joined document whose starts cannot all be found, and PDFs already converted
+(a job stored before) go in one by one as before.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import contextvars
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
 from typing import Any
 
 from .. import docx_join, pdf, service
@@ -24,15 +25,7 @@ log = logging.getLogger(__name__)
 
 DOCUMENTS_PER_CONVERSION = 32  # a joined document's size: a few seconds of LibreOffice, well within its timeout
 
-
-@dataclass
-class _Piece:
-    """Consecutive documents converted together, or one PDF already converted."""
-
-    documents: list[service.RenderedDocument]
-    pdf: bytes = b""
-    starts: tuple[int, ...] = ()  # the 0-based page where each document begins in ``pdf``
-    pages: int = 0
+Converted = tuple[bytes, tuple[int, ...], int]  # a PDF, the page where each of its documents begins, its pages
 
 
 def concurrency(converter: Any) -> int:
@@ -41,106 +34,112 @@ def concurrency(converter: Any) -> int:
     return max(1, min(int(workers) if isinstance(workers, int) else 1, 8))
 
 
-def merged_pdf(
-    report: list[dict[str, Any]],
-    documents: dict[int, service.RenderedDocument],
-    converter: service.Converter | None,
-    *,
-    draft: bool = False,
-) -> bytes:
-    """One PDF of the ``documents`` (.docx, or PDFs already converted) in report order, with an
-    outline entry per document titled by its file name; each report entry's ``pages`` is set to
-    ``[first, last]`` (1-based)."""
-    entries = [entry for entry in report if entry["index"] in documents]
-    ordered = [documents[entry["index"]] for entry in entries]
-    if any(document.media_type != pdf.PDF_MEDIA_TYPE for document in ordered) and converter is None:
-        raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
-    watermark = service.draft_watermark(converter) if draft and converter is not None else None
-    pieces = _pieces(ordered, concurrency(converter))
+class MergedPdf:
+    """The merged PDF of the documents at ``order`` (case indices, in report order), built while
+    they arrive: a run of consecutive documents is converted once all of them are there. Use it as
+    a context manager, so that conversions still running stop being waited for on an error."""
 
-    def convert(piece: _Piece) -> None:
-        assert converter is not None
-        piece.pdf, piece.starts, piece.pages = _converted(piece.documents, converter)
-        if watermark is not None:
-            piece.pdf = pdf.stamp(piece.pdf, watermark)
+    def __init__(self, order: list[int], converter: service.Converter, *, draft: bool = False):
+        self.converter, self.draft = converter, draft
+        workers = concurrency(converter)
+        count = max(min(workers, len(order)), math.ceil(len(order) / DOCUMENTS_PER_CONVERSION))
+        if count > workers:  # the last round keeps every worker busy
+            count = math.ceil(count / workers) * workers
+        bounds = [round(len(order) * share / count) for share in range(count + 1)] if order else [0]
+        self.runs = [order[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
+        self.run_of = {index: number for number, run in enumerate(self.runs) for index in run}
+        self.documents: dict[int, service.RenderedDocument] = {}
+        self.waiting = [len(run) for run in self.runs]
+        self.futures: dict[int, Future[Converted]] = {}
+        self.executor = ThreadPoolExecutor(workers, thread_name_prefix="docgen-merge")
 
-    todo = [piece for piece in pieces if not piece.pdf]
-    with ThreadPoolExecutor(concurrency(converter), thread_name_prefix="docgen-merge") as executor:
-        # Each conversion runs in a copy of this thread's context, so the request's deadline
-        # (docgen.converter.deadline) covers them too.
-        futures = [executor.submit(contextvars.copy_context().run, convert, piece) for piece in todo]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    firsts: list[int] = []
-    offset = 0
-    for piece in pieces:
-        firsts += [offset + start for start in piece.starts]
-        offset += piece.pages
-    for entry, first, after in zip(entries, firsts, [*firsts[1:], offset]):
-        entry["pages"] = [first + 1, after]
-    titles = [document.filename.rpartition(".")[0] for document in ordered]
-    return pdf.merge([piece.pdf for piece in pieces], titles, starts=[piece.starts for piece in pieces])
+    def __enter__(self) -> MergedPdf:
+        return self
 
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.executor.shutdown(wait=error is None, cancel_futures=True)
 
-def _pieces(ordered: list[service.RenderedDocument], workers: int) -> list[_Piece]:
-    """Runs of .docx documents cut into at least ``workers`` joined documents (when there are that
-    many), of similar sizes; a PDF document is a piece of its own."""
-    pieces: list[_Piece] = []
-    run: list[service.RenderedDocument] = []
-
-    def cut() -> None:
-        if not run:
+    def add(self, index: int, document: service.RenderedDocument) -> None:
+        """A document (.docx, or a PDF already converted) is ready; its run's conversion starts
+        when it completes the run."""
+        if index in self.documents:
             return
-        count = max(min(workers, len(run)), math.ceil(len(run) / DOCUMENTS_PER_CONVERSION))
-        count = math.ceil(count / workers) * workers if count > workers else count
-        share = sum(len(d.content) for d in run) / count
-        piece: list[service.RenderedDocument] = []
-        size, made = 0, 0
-        for position, document in enumerate(run):
-            piece.append(document)
-            size += len(document.content)
-            left = len(run) - position - 1
-            if made < count - 1 and (size >= share * (made + 1) or left == count - made - 1):
-                pieces.append(_Piece(piece))
-                piece, made = [], made + 1
-        if piece:
-            pieces.append(_Piece(piece))
-        run.clear()
+        self.documents[index] = document
+        number = self.run_of[index]
+        self.waiting[number] -= 1
+        if not self.waiting[number]:
+            run = [self.documents[i] for i in self.runs[number]]
+            # Each conversion runs in a copy of this thread's context, so the request's deadline
+            # (docgen.converter.deadline) covers it too.
+            self.futures[number] = self.executor.submit(contextvars.copy_context().run, self._converted, run)
 
-    for document in ordered:
-        if document.media_type == pdf.PDF_MEDIA_TYPE:
-            cut()
-            pieces.append(_Piece([document], document.content, (0,), pdf.marks(document.content)[1]))
-        else:
-            run.append(document)
-    cut()
-    return pieces
+    def result(self, report: list[dict[str, Any]]) -> bytes:
+        """The merged PDF once every document is converted, with an outline entry per document
+        titled by its file name; each report entry's ``pages`` becomes ``[first, last]`` (1-based)."""
+        missing = [index for index in self.run_of if index not in self.documents]
+        if missing:
+            raise ValueError(f"documents missing from the merged PDF: {missing[:5]}")
+        pieces = [self.futures[number].result() for number in range(len(self.runs))]
+        firsts, offset = [], 0
+        for _, starts, pages in pieces:
+            firsts += [offset + start for start in starts]
+            offset += pages
+        place = dict(zip((index for run in self.runs for index in run), zip(firsts, [*firsts[1:], offset])))
+        for entry in report:
+            if entry["index"] in place:
+                first, after = place[entry["index"]]
+                entry["pages"] = [first + 1, after]
+        titles = [self.documents[index].filename.rpartition(".")[0] for run in self.runs for index in run]
+        return pdf.merge([content for content, _, _ in pieces], titles, starts=[starts for _, starts, _ in pieces])
 
+    def _converted(self, documents: list[service.RenderedDocument]) -> Converted:
+        return self._joined(documents) or self._one_by_one(documents)
 
-def _converted(documents: list[service.RenderedDocument], converter: service.Converter) -> tuple[bytes, tuple[int, ...], int]:
-    """The PDF of ``documents``, the page where each begins, and its number of pages: joined and
-    converted once when they can be, else converted one by one and concatenated."""
-    if len(documents) > 1:
+    def _finished(self, content: bytes) -> bytes:
+        """A converted PDF with the 草稿 watermark on every page of a draft."""
+        return pdf.stamp(content, service.draft_watermark(self.converter)) if self.draft else content
+
+    def _joined(self, documents: list[service.RenderedDocument]) -> Converted | None:
+        """The documents joined and converted at once; None when they cannot be."""
+        if len(documents) < 2 or any(document.media_type == pdf.PDF_MEDIA_TYPE for document in documents):
+            return None
         try:
             joined = docx_join.join([document.content for document in documents])
         except docx_join.NotJoinable as exc:
             log.info("batch documents converted one by one: %s", exc)
-        else:
-            content = converter.convert(joined, marks=True)
-            destinations, count = pdf.marks(content)
-            starts = [destinations.get(docx_join.start_mark(position)) for position in range(len(documents))]
-            if _in_order(starts):
-                return content, tuple(start for start in starts if start is not None), count
+            return None
+        content = self.converter.convert(joined, marks=True)
+        destinations, pages = pdf.marks(content)
+        starts = [destinations.get(docx_join.start_mark(position)) for position in range(len(documents))]
+        if not _in_order(starts):
             log.warning("the start of each joined document was not found: converted one by one")
-    parts = [converter.convert(document.content) for document in documents]
-    counts = [pdf.marks(part)[1] for part in parts]
-    starts = tuple(sum(counts[:position]) for position in range(len(parts)))
-    return pdf.merge(parts), starts, sum(counts)
+            return None
+        return self._finished(content), tuple(start for start in starts if start is not None), pages
+
+    def _one_by_one(self, documents: list[service.RenderedDocument]) -> Converted:
+        """Each document converted alone (a PDF, finished when it was stored, taken as it is), and
+        the PDFs concatenated."""
+        parts = [document.content if document.media_type == pdf.PDF_MEDIA_TYPE
+                 else self._finished(self.converter.convert(document.content)) for document in documents]
+        counts = [pdf.marks(part)[1] for part in parts]
+        starts = tuple(sum(counts[:position]) for position in range(len(parts)))
+        return pdf.merge(parts), starts, sum(counts)
+
+
+def merged_pdf(
+    report: list[dict[str, Any]],
+    documents: dict[int, service.RenderedDocument],
+    converter: service.Converter,
+    *,
+    draft: bool = False,
+) -> bytes:
+    """One PDF of ``documents`` (by case index: .docx, or PDFs already converted) in report order,
+    as :class:`MergedPdf` makes it."""
+    order = [entry["index"] for entry in report if entry["index"] in documents]
+    with MergedPdf(order, converter, draft=draft) as merging:
+        for index in order:
+            merging.add(index, documents[index])
+        return merging.result(report)
 
 
 def _in_order(starts: list[int | None]) -> bool:

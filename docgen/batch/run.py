@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -14,7 +15,7 @@ from ..kinds.common import item_label
 from ..profile import Profile, load_profile
 from .cases import located
 from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
-from .joined import concurrency, merged_pdf
+from .joined import MergedPdf, concurrency, merged_pdf
 from .output import ZIP_MEDIA_TYPE, zipped
 
 Output = Literal["zip", "pdf"]
@@ -85,14 +86,19 @@ def run_batch(
     if progress:
         progress(0, total)
     documents: dict[int, service.RenderedDocument] = {}
+    with contextlib.ExitStack() as stack:
+        # A merged PDF's documents are converted in runs while the next ones are rendered.
+        merging = stack.enter_context(MergedPdf(plan.valid, converter, draft=draft)) if output == "pdf" and converter is not None else None
 
-    def keep(index: int, document: service.RenderedDocument) -> None:
-        documents[index] = document
-        if progress:
-            progress(len(documents), total)
+        def keep(index: int, document: service.RenderedDocument) -> None:
+            documents[index] = document
+            if merging is not None:
+                merging.add(index, document)
+            if progress:
+                progress(len(documents), total)
 
-    render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
-    return assemble(plan, output, documents, converter=converter, draft=draft)
+        render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
+        return assemble(plan, output, documents, converter=converter, draft=draft, merging=merging)
 
 
 @dataclass
@@ -185,17 +191,24 @@ def assemble(
     *,
     converter: service.Converter | None = None,
     draft: bool = False,
+    merging: MergedPdf | None = None,
 ) -> BatchResult:
     """The batch's one file from its documents (every valid case's), and the report's file names
     or pages filled in. A merged PDF converts the .docx documents among them (``converter``;
-    ``draft`` lays the 草稿 watermark on their pages)."""
+    ``draft`` lays the 草稿 watermark on their pages), or takes them from ``merging``, which has
+    been given them as they were rendered."""
     found = get_kind(plan.kind)
     report = plan.report
     if output == "zip":
         content = zipped(found.name, report, documents)
         media_type, extension = ZIP_MEDIA_TYPE, "zip"
     else:
-        content = merged_pdf(report, documents, converter, draft=draft)
+        if merging is not None:
+            content = merging.result(report)
+        elif converter is not None:
+            content = merged_pdf(report, documents, converter, draft=draft)
+        else:
+            raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
         media_type, extension = pdf.PDF_MEDIA_TYPE, "pdf"
     return BatchResult(
         content=content,
