@@ -5,7 +5,8 @@ bookmark (:func:`start_mark`) marks where it begins, so that once converted its 
 found again. What the documents share (styles, numbering, settings, theme, fonts, relationships)
 is taken once from the first; their headers and footers are shared when identical and carried
 along under new names otherwise. Documents whose other parts differ (another template, pictures
-of their own) cannot be joined: :class:`NotJoinable` says why.
+of their own), with numbered lists (their counters would run on) or counting their pages
+(NUMPAGES would count the joined document's) cannot be joined: :class:`NotJoinable` says why.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ def start_mark(position: int) -> str:
     return f"{MARK_PREFIX}{position:04d}"
 
 
+def body_size(document: bytes) -> int:
+    """The size of a .docx's main part, inflated (what LibreOffice has to lay out); 0 for
+    anything else, e.g. a PDF."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(document)) as archive:
+            return archive.getinfo(DOCUMENT).file_size
+    except (zipfile.BadZipFile, KeyError):
+        return 0
+
+
 def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
@@ -57,8 +68,10 @@ def join(documents: Sequence[bytes]) -> bytes:
         raise NotJoinable("nothing to join")
     packages = [_members(content) for content in documents]
     base = packages[0]
-    for position, members in enumerate(packages[1:], start=1):
-        _check_shared(base, members, position)
+    for position, members in enumerate(packages):
+        _check_alone(members, position)
+        if position:
+            _check_shared(base, members, position)
     shared_rels = etree.fromstring(base[DOCUMENT_RELS])
     targets = {rel.get("Id"): rel.get("Target") for rel in shared_rels}
     parts = _HeaderFooterParts(base, shared_rels)
@@ -104,6 +117,15 @@ def _members(content: bytes) -> dict[str, bytes]:
             return {info.filename: archive.read(info) for info in archive.infolist()}
     except zipfile.BadZipFile as exc:
         raise NotJoinable(f"not a .docx: {exc}") from exc
+
+
+def _check_alone(members: dict[str, bytes], position: int) -> None:
+    """What a document may hold and still look the same once joined to others."""
+    if "word/numbering.xml" in members:
+        raise NotJoinable("numbered lists would go on counting from one document to the next")
+    for name, content in members.items():
+        if (name == DOCUMENT or _HEADER_FOOTER.match(name)) and b"NUMPAGES" in content:
+            raise NotJoinable(f"document {position} counts its pages (NUMPAGES in {name})")
 
 
 def _check_shared(base: dict[str, bytes], members: dict[str, bytes], position: int) -> None:

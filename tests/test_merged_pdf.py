@@ -221,6 +221,26 @@ def test_documents_with_parts_of_their_own_cannot_be_joined():
         docx_join.join([base, b"not a zip"])
 
 
+def test_documents_counting_their_pages_or_with_numbered_lists_cannot_be_joined():
+    base = docgen.render(KIND, letter("a-suggestion-bus-shelter")).content
+
+    def changed(name: str, content: bytes) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(buffer, "w") as target:
+            for info in source.infolist():
+                target.writestr(info, content if info.filename == name else source.read(info))
+            if name not in source.namelist():
+                target.writestr(name, content)
+        return buffer.getvalue()
+
+    with zipfile.ZipFile(io.BytesIO(base)) as package:
+        footer = package.read("word/footer1.xml").replace(b" PAGE ", b" NUMPAGES ")
+    with pytest.raises(docx_join.NotJoinable, match="NUMPAGES"):
+        docx_join.join([base, changed("word/footer1.xml", footer)])
+    with pytest.raises(docx_join.NotJoinable, match="numbered"):
+        docx_join.join([changed("word/numbering.xml", b"<w:numbering/>")] * 2)
+
+
 def test_a_merged_pdf_job_stores_docx_documents_resumes_and_converts_them_when_assembling(pool, tmp_path):
     from docgen.jobs import JobSpec, JobStore, job_request, run_job
     from docgen.profile import load_profile
@@ -240,3 +260,41 @@ def test_a_merged_pdf_job_stores_docx_documents_resumes_and_converts_them_when_a
     alone = [len(PdfReader(io.BytesIO(docgen.render(KIND, case, fmt="pdf", converter=pool).content)).pages) for case in cases]
     assert len(merged.pages) == sum(alone)
     assert [entry["pages"][0] for entry in job.report] == [1, 1 + alone[0], 1 + alone[0] + alone[1]]
+
+
+class _Blank:
+    """Two workers that turn anything into one blank page (no start marks: runs go one by one)."""
+
+    class settings:
+        workers = 2
+
+    def convert(self, docx: bytes, *, marks: bool = False) -> bytes:
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def test_runs_keep_the_order_keep_every_worker_busy_and_end_at_the_size_bound(monkeypatch):
+    from docgen.batch import joined
+
+    small = docgen.render(KIND, letter("a-suggestion-bus-shelter"))
+    order = list(range(70))
+    with joined.MergedPdf(order, _Blank()) as merging:
+        for index in reversed(order):  # in any order: runs are cut in report order
+            merging.add(index, small)
+        report = [{"index": index, "pages": None} for index in order]
+        merging.result(report)
+    runs = [run for run, _ in merging.runs]
+    assert [index for run in runs for index in run] == order
+    assert len(runs) % 2 == 0 and max(map(len, runs)) <= joined.DOCUMENTS_PER_CONVERSION
+    assert [entry["pages"] for entry in report] == [[n + 1, n + 1] for n in order]
+
+    monkeypatch.setattr(joined, "BODY_BYTES_PER_CONVERSION", 3 * docx_join.body_size(small.content))
+    with joined.MergedPdf(order[:10], _Blank()) as merging:
+        for index in order[:10]:
+            merging.add(index, small)
+    assert [len(run) for run, _ in merging.runs] == [3, 3, 3, 1]  # runs of 5, each ended at 3

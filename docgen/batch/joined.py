@@ -2,8 +2,8 @@
 
 LibreOffice embeds a subset of every font in each PDF it writes, so documents converted one by
 one carry the same CJK faces again and again. Here consecutive .docx documents are joined into
-one (:mod:`docgen.docx_join`) of up to :data:`DOCUMENTS_PER_CONVERSION`, at least as many as the
-pool has workers, each converted in one go with the fonts it uses embedded once, as soon as its
+one (:mod:`docgen.docx_join`) of up to :data:`DOCUMENTS_PER_CONVERSION` (or about 100 pages),
+at least as many as the pool has workers, each converted in one go with the fonts it uses embedded once, as soon as its
 documents are rendered; a bookmark at each document's start, exported as a named destination,
 tells on which page it begins. Documents that cannot be joined (parts that differ, e.g. pictures
 of their own), a joined document whose starts cannot all be found, and PDFs already converted
@@ -23,7 +23,11 @@ from .. import docx_join, pdf, service
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS_PER_CONVERSION = 32  # a joined document's size: a few seconds of LibreOffice, well within its timeout
+# A joined document's size: at most this many documents, and it ends after the document that
+# brings its bodies' XML past this many bytes (about 100 pages, a few seconds of LibreOffice,
+# well within a conversion's timeout).
+DOCUMENTS_PER_CONVERSION = 32
+BODY_BYTES_PER_CONVERSION = 512_000
 
 Converted = tuple[bytes, tuple[int, ...], int]  # a PDF, the page where each of its documents begins, its pages
 
@@ -40,17 +44,15 @@ class MergedPdf:
     a context manager, so that conversions still running stop being waited for on an error."""
 
     def __init__(self, order: list[int], converter: service.Converter, *, draft: bool = False):
-        self.converter, self.draft = converter, draft
+        self.order, self.converter, self.draft = order, converter, draft
         workers = concurrency(converter)
-        count = max(min(workers, len(order)), math.ceil(len(order) / DOCUMENTS_PER_CONVERSION))
-        if count > workers:  # the last round keeps every worker busy
-            count = math.ceil(count / workers) * workers
-        bounds = [round(len(order) * share / count) for share in range(count + 1)] if order else [0]
-        self.runs = [order[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
-        self.run_of = {index: number for number, run in enumerate(self.runs) for index in run}
+        runs = workers * math.ceil(len(order) / (workers * DOCUMENTS_PER_CONVERSION))  # every worker busy to the end
+        self.run_length = max(1, math.ceil(len(order) / max(runs, 1)))
         self.documents: dict[int, service.RenderedDocument] = {}
-        self.waiting = [len(run) for run in self.runs]
-        self.futures: dict[int, Future[Converted]] = {}
+        self.placed = 0  # how many documents of ``order`` are in a run
+        self.run: list[int] = []
+        self.run_size = 0
+        self.runs: list[tuple[list[int], Future[Converted]]] = []
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="docgen-merge")
 
     def __enter__(self) -> MergedPdf:
@@ -60,36 +62,39 @@ class MergedPdf:
         self.executor.shutdown(wait=error is None, cancel_futures=True)
 
     def add(self, index: int, document: service.RenderedDocument) -> None:
-        """A document (.docx, or a PDF already converted) is ready; its run's conversion starts
-        when it completes the run."""
-        if index in self.documents:
-            return
-        self.documents[index] = document
-        number = self.run_of[index]
-        self.waiting[number] -= 1
-        if not self.waiting[number]:
-            run = [self.documents[i] for i in self.runs[number]]
-            # Each conversion runs in a copy of this thread's context, so the request's deadline
-            # (docgen.converter.deadline) covers it too.
-            self.futures[number] = self.executor.submit(contextvars.copy_context().run, self._converted, run)
+        """A document (.docx, or a PDF already converted) is ready. Runs are cut in ``order``, at
+        :attr:`run_length` documents or :data:`BODY_BYTES_PER_CONVERSION`, and each is converted
+        as soon as it is cut."""
+        self.documents.setdefault(index, document)
+        while self.placed < len(self.order) and self.order[self.placed] in self.documents:
+            placed = self.order[self.placed]
+            self.placed += 1
+            self.run.append(placed)
+            self.run_size += docx_join.body_size(self.documents[placed].content)
+            if len(self.run) >= self.run_length or self.run_size >= BODY_BYTES_PER_CONVERSION or self.placed == len(self.order):
+                documents = [self.documents[i] for i in self.run]
+                # Each conversion runs in a copy of this thread's context, so the request's
+                # deadline (docgen.converter.deadline) covers it too.
+                future = self.executor.submit(contextvars.copy_context().run, self._converted, documents)
+                self.runs.append((self.run, future))
+                self.run, self.run_size = [], 0
 
     def result(self, report: list[dict[str, Any]]) -> bytes:
         """The merged PDF once every document is converted, with an outline entry per document
         titled by its file name; each report entry's ``pages`` becomes ``[first, last]`` (1-based)."""
-        missing = [index for index in self.run_of if index not in self.documents]
-        if missing:
-            raise ValueError(f"documents missing from the merged PDF: {missing[:5]}")
-        pieces = [self.futures[number].result() for number in range(len(self.runs))]
+        if self.placed < len(self.order):
+            raise ValueError(f"documents missing from the merged PDF: {self.order[self.placed:][:5]}")
+        pieces = [future.result() for _, future in self.runs]
         firsts, offset = [], 0
         for _, starts, pages in pieces:
             firsts += [offset + start for start in starts]
             offset += pages
-        place = dict(zip((index for run in self.runs for index in run), zip(firsts, [*firsts[1:], offset])))
+        place = dict(zip(self.order, zip(firsts, [*firsts[1:], offset])))
         for entry in report:
             if entry["index"] in place:
                 first, after = place[entry["index"]]
                 entry["pages"] = [first + 1, after]
-        titles = [self.documents[index].filename.rpartition(".")[0] for run in self.runs for index in run]
+        titles = [self.documents[index].filename.rpartition(".")[0] for index in self.order]
         return pdf.merge([content for content, _, _ in pieces], titles, starts=[starts for _, starts, _ in pieces])
 
     def _converted(self, documents: list[service.RenderedDocument]) -> Converted:
