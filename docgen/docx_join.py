@@ -95,7 +95,7 @@ def join(documents: Sequence[bytes]) -> bytes:
                 if reference.tag in (_w("headerReference"), _w("footerReference")):
                     rel_id = reference.get(f"{{{R}}}id")
                     reference.set(f"{{{R}}}id", parts.rel_id(members, targets.get(rel_id or "")))
-        _restart_numbering(next(own_body.iter(_w("sectPr"))))
+        _start_anew(next(own_body.iter(_w("sectPr"))))
         _renumber_bookmarks(own_body, position)
         _mark_start(own_body, position)
         if last_section is not None:
@@ -201,8 +201,13 @@ def _rels_name(name: str) -> str:
     return f"{folder}/_rels/{file}.rels"
 
 
-def _restart_numbering(section: etree._Element) -> None:
-    """Page numbers from 1 in this section, unless it already says where they start."""
+def _start_anew(section: etree._Element) -> None:
+    """A document's first section: on a new page, as a document alone begins (not on the same
+    page, nor after a blank one to reach an odd or even page), with page numbers from 1 unless
+    it says where they start."""
+    kind = section.find(_w("type"))
+    if kind is not None:
+        section.remove(kind)
     numbering = section.find(_w("pgNumType"))
     if numbering is None:
         numbering = etree.Element(_w("pgNumType"))

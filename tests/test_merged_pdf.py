@@ -298,3 +298,16 @@ def test_runs_keep_the_order_keep_every_worker_busy_and_end_at_the_size_bound(mo
         for index in order[:10]:
             merging.add(index, small)
     assert [len(run) for run, _ in merging.runs] == [3, 3, 3, 1]  # runs of 5, each ended at 3
+
+
+def test_each_joined_document_begins_on_a_new_page_whatever_its_section_says():
+    base = docgen.render(KIND, letter("a-suggestion-bus-shelter")).content
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = content.replace(b"<w:pgSz ", b'<w:type w:val="continuous"/><w:pgSz ')
+            target.writestr(info, content)
+    root = document_xml(docx_join.join([base, buffer.getvalue()]))
+    assert root.findall(f".//{{{W}}}sectPr/{{{W}}}type") == []
