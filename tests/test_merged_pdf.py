@@ -206,39 +206,34 @@ def test_the_frame_at_the_end_of_a_letter_stays_in_its_section():
     assert ending.find(f"{{{W}}}pPr/{{{W}}}framePr") is None
 
 
+def changed(docx: bytes, name: str, change) -> bytes:
+    """``docx`` with its member ``name`` replaced by ``change(content)`` (b"" when it has none)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, change(source.read(info)) if info.filename == name else source.read(info))
+        if name not in source.namelist():
+            target.writestr(name, change(b""))
+    return buffer.getvalue()
+
+
 def test_documents_with_parts_of_their_own_cannot_be_joined():
     base = docgen.render(KIND, letter("a-suggestion-bus-shelter")).content
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "word/styles.xml":
-                content = content.replace(b"</w:styles>", b"<w:style w:type=\"paragraph\" w:styleId=\"Other\"/></w:styles>")
-            target.writestr(info, content)
+    other = changed(base, "word/styles.xml", lambda content: content.replace(
+        b"</w:styles>", b'<w:style w:type="paragraph" w:styleId="Other"/></w:styles>'))
     with pytest.raises(docx_join.NotJoinable, match="styles"):
-        docx_join.join([base, buffer.getvalue()])
+        docx_join.join([base, other])
     with pytest.raises(docx_join.NotJoinable):
         docx_join.join([base, b"not a zip"])
 
 
 def test_documents_counting_their_pages_or_with_numbered_lists_cannot_be_joined():
     base = docgen.render(KIND, letter("a-suggestion-bus-shelter")).content
-
-    def changed(name: str, content: bytes) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(buffer, "w") as target:
-            for info in source.infolist():
-                target.writestr(info, content if info.filename == name else source.read(info))
-            if name not in source.namelist():
-                target.writestr(name, content)
-        return buffer.getvalue()
-
-    with zipfile.ZipFile(io.BytesIO(base)) as package:
-        footer = package.read("word/footer1.xml").replace(b" PAGE ", b" NUMPAGES ")
+    counting = changed(base, "word/footer1.xml", lambda content: content.replace(b" PAGE ", b" NUMPAGES "))
     with pytest.raises(docx_join.NotJoinable, match="NUMPAGES"):
-        docx_join.join([base, changed("word/footer1.xml", footer)])
+        docx_join.join([base, counting])
     with pytest.raises(docx_join.NotJoinable, match="numbered"):
-        docx_join.join([changed("word/numbering.xml", b"<w:numbering/>")] * 2)
+        docx_join.join([changed(base, "word/numbering.xml", lambda _: b"<w:numbering/>")] * 2)
 
 
 def test_a_merged_pdf_job_stores_docx_documents_resumes_and_converts_them_when_assembling(pool, tmp_path):
@@ -302,12 +297,7 @@ def test_runs_keep_the_order_keep_every_worker_busy_and_end_at_the_size_bound(mo
 
 def test_each_joined_document_begins_on_a_new_page_whatever_its_section_says():
     base = docgen.render(KIND, letter("a-suggestion-bus-shelter")).content
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "word/document.xml":
-                content = content.replace(b"<w:pgSz ", b'<w:type w:val="continuous"/><w:pgSz ')
-            target.writestr(info, content)
-    root = document_xml(docx_join.join([base, buffer.getvalue()]))
+    continuous = changed(base, "word/document.xml",
+                         lambda content: content.replace(b"<w:pgSz ", b'<w:type w:val="continuous"/><w:pgSz '))
+    root = document_xml(docx_join.join([base, continuous]))
     assert root.findall(f".//{{{W}}}sectPr/{{{W}}}type") == []
