@@ -225,7 +225,7 @@ class Worker:
         self.stop()
         raise ConverterUnavailable(f"LibreOffice 转换进程在 {self.settings.start_timeout:.0f} 秒内未就绪")
 
-    def _request(self, request: dict[str, str], timeout: float) -> dict[str, object]:
+    def _request(self, request: dict[str, str | bool], timeout: float) -> dict[str, object]:
         """One request over the worker's socket; its answer. Raises OSError (socket timeouts
         included) when the worker is gone or silent, :class:`WorkerFault` when LibreOffice raised."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
@@ -274,13 +274,17 @@ class Worker:
         each document is closed with the frame it was loaded into."""
         return int(self._request({"op": "ping"}, timeout)["frames"])  # type: ignore[call-overload]
 
-    def convert(self, docx: bytes, timeout: float) -> tuple[bytes, dict[str, float]]:
-        """The PDF, and the milliseconds of LibreOffice's steps (see ``uno_worker.store_pdf``).
-        Raises socket timeouts, OSError and :class:`WorkerFault`; the pool decides what they mean."""
+    def convert(self, docx: bytes, timeout: float, marks: bool = False) -> tuple[bytes, dict[str, float]]:
+        """The PDF, and the milliseconds of LibreOffice's steps (see ``uno_worker.store_pdf``);
+        ``marks``: bookmarks become named destinations. Raises socket timeouts, OSError and
+        :class:`WorkerFault`; the pool decides what they mean."""
         source, target = self.home / "in.docx", self.home / "out.pdf"
         target.unlink(missing_ok=True)
         source.write_bytes(docx)
-        reply = self._request({"op": "convert", "in": str(source), "out": str(target)}, timeout)
+        request: dict[str, str | bool] = {"op": "convert", "in": str(source), "out": str(target)}
+        if marks:
+            request["marks"] = True
+        reply = self._request(request, timeout)
         self.documents += 1
         return target.read_bytes(), reply["ms"]  # type: ignore[return-value]
 
@@ -520,10 +524,11 @@ class ConverterPool:
         else:
             self._idle.put(worker)
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, *, marks: bool = False) -> bytes:
         """Convert one document within the deadline (see :func:`deadline`). A worker that dies or
         hangs never serves again, and the document is retried once on a healthy worker; a hang
-        that uses up the time gives :class:`ConversionTimeout`."""
+        that uses up the time gives :class:`ConversionTimeout`. With ``marks`` the document's
+        bookmarks also become named destinations of the PDF."""
         self.start()
         deadline = self._deadline()
         failure: DocgenError | None = None
@@ -537,7 +542,7 @@ class ConverterPool:
                 raise
             timeout = max(0.001, min(self.settings.timeout, deadline - time.monotonic()))
             try:
-                pdf, steps = worker.convert(docx, timeout)
+                pdf, steps = worker.convert(docx, timeout, marks)
             except WorkerFault as exc:
                 # LibreOffice raised: the document's fault if it lives on, a crash if it died under it.
                 hung = False

@@ -11,6 +11,7 @@ The store knows no web framework: the CLI manages it, the web face asks it who a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -33,7 +34,14 @@ TOKEN_PATTERN = re.compile(r"dg_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
 USER_NAME_PATTERN = re.compile(r"[\w.@-]{1,64}")
 MIN_PASSWORD_LENGTH = 10
 _DUMMY_DIGEST = hashlib.sha256(b"").hexdigest()
-_DUMMY_PASSWORD_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    """A hash to check unknown names against, so that they take as long as known ones; made at the
+    first login, not at every start of docgen (scrypt takes a noticeable part of a second)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -187,7 +195,7 @@ class CredentialStore:
             with self._db() as db:
                 row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
                 stored = row[0] if row else None
-        valid = check_password_hash(stored or _DUMMY_PASSWORD_HASH, password)
+        valid = check_password_hash(stored or _dummy_password_hash(), password)
         return user_client(name) if valid and stored is not None else None
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Sequence
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
@@ -123,17 +124,52 @@ def _stamp_diagonally(page: PageObject, stamp: PageObject) -> None:
     page.merge_transformed_page(stamp, placement, over=False)
 
 
-def merge(pdfs: Iterable[bytes], outline: Iterable[str] | None = None) -> bytes:
-    """Concatenate PDFs into one, with an outline entry per document when titles are given."""
-    writer = PdfWriter()
-    titles = list(outline) if outline is not None else None
-    for index, pdf in enumerate(pdfs):
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(pdf)))
-        if titles is not None and index < len(titles):
-            writer.add_outline_item(title=titles[index], page_number=start)
-    writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
+def stamp(pdf: bytes, watermark: bytes) -> bytes:
+    """Lay ``watermark`` (a one-page PDF) diagonally under every page, as :func:`finish` does."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    mark = PdfReader(io.BytesIO(watermark)).pages[0]
+    for page in writer.pages:
+        _stamp_diagonally(page, mark)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
+
+def marks(pdf: bytes) -> tuple[dict[str, int], int]:
+    """The page (0-based) of each named destination (by its name without the leading slash of a
+    PDF name), and the number of pages."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {}
+    for name, destination in reader.named_destinations.items():
+        number = reader.get_destination_page_number(destination)
+        if number is not None and number >= 0:
+            pages[str(name).removeprefix("/")] = number
+    return pages, len(reader.pages)
+
+
+def merge(
+    pdfs: Iterable[bytes], outline: Iterable[str] | None = None, *, starts: Iterable[Sequence[int]] | None = None
+) -> bytes:
+    """Concatenate PDFs into one, with an outline entry per document when titles are given.
+
+    A PDF may hold several documents: ``starts`` gives, for each PDF, the pages (0-based) where
+    its documents begin (by default each PDF is one document), and the titles go to them in
+    order. Named destinations of the parts are not kept."""
+    writer = PdfWriter()
+    titles = iter(outline) if outline is not None else None
+    for pdf, firsts in zip(pdfs, starts if starts is not None else itertools.repeat((0,))):
+        offset = len(writer.pages)
+        reader = PdfReader(io.BytesIO(pdf))
+        names = reader.root_object.get("/Names")
+        if names is not None:
+            names.get_object().pop(NameObject("/Dests"), None)
+        reader.root_object.pop(NameObject("/Dests"), None)
+        writer.append(reader)
+        for first in firsts:
+            title = next(titles, None) if titles is not None else None
+            if title is not None:
+                writer.add_outline_item(title=title, page_number=offset + first)
+    writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

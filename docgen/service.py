@@ -25,7 +25,9 @@ Format = Literal["docx", "pdf"]
 class Converter(Protocol):
     """Turns .docx bytes into PDF bytes (docgen.converter.ConverterPool is one)."""
 
-    def convert(self, docx: bytes) -> bytes: ...
+    def convert(self, docx: bytes, *, marks: bool = False) -> bytes:
+        """``marks``: the document's bookmarks also become named destinations of the PDF."""
+        ...
 
     def convert_once(self, key: str, docx: Callable[[], bytes]) -> bytes:
         """Convert ``docx()`` once for ``key`` and keep the PDF for the converter's lifetime."""

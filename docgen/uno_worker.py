@@ -160,19 +160,20 @@ def connect(pipe: str, office: subprocess.Popen) -> Office:
             time.sleep(0.05)
 
 
-def convert(office: Office, source: str, target: str, timeout: float) -> dict:
+def convert(office: Office, source: str, target: str, timeout: float, marks: bool = False) -> dict:
     watchdog = threading.Timer(timeout + WATCHDOG_GRACE, exit_with_office, args=(2,))
     watchdog.start()
     try:
-        return store_pdf(office, source, target)
+        return store_pdf(office, source, target, marks)
     finally:
         watchdog.cancel()
 
 
-def store_pdf(office: Office, source: str, target: str) -> dict:
+def store_pdf(office: Office, source: str, target: str, marks: bool = False) -> dict:
     """Convert, and say how many milliseconds each of LibreOffice's steps took: ``load`` (a bare
     frame, the DOCX import and the layout), ``store`` (the PDF export, fonts subset and
-    embedded), ``close`` (the document with its frame)."""
+    embedded), ``close`` (the document with its frame). ``marks``: the document's bookmarks also
+    become named destinations of the PDF."""
     began = time.perf_counter()
     frame = office.bare_frame()
     try:
@@ -188,7 +189,11 @@ def store_pdf(office: Office, source: str, target: str) -> dict:
         raise
     loaded = time.perf_counter()
     try:
-        document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName=EXPORT_FILTER, Overwrite=True))
+        options = props(FilterName=EXPORT_FILTER, Overwrite=True)
+        if marks:
+            options += props(FilterData=uno.Any("[]com.sun.star.beans.PropertyValue",
+                                                props(ExportBookmarksToPDFDestination=True)))
+        document.storeToURL(uno.systemPathToFileUrl(target), options)
         stored = time.perf_counter()
     finally:
         document.close(True)
@@ -200,7 +205,7 @@ def answer(office: Office, request: dict, timeout: float) -> dict:
     if request.get("op") == "ping":  # a round trip through LibreOffice: it answers
         return {"ok": True, "frames": office.desktop.getFrames().getCount()}
     if request.get("op") == "convert":
-        return {"ok": True, "ms": convert(office, request["in"], request["out"], timeout)}
+        return {"ok": True, "ms": convert(office, request["in"], request["out"], timeout, bool(request.get("marks")))}
     return {"ok": False, "error": f"unknown request {request!r}"}
 
 

@@ -115,7 +115,7 @@ class BlankPdfConverter:
         self.gate = threading.Event()
         self.gate.set()
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, *, marks: bool = False) -> bytes:
         assert self.gate.wait(30)
         writer = PdfWriter()
         writer.add_blank_page(595, 842)
@@ -262,7 +262,7 @@ class FailingConverter(BlankPdfConverter):
         super().__init__()
         self.calls = 0
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, *, marks: bool = False) -> bytes:
         self.calls += 1
         if self.calls > 2:
             raise ConversionFailed("LibreOffice 无法转换该文档")

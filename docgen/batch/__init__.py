@@ -3,7 +3,8 @@
 Cases come as a JSON list, or, for a kind that declares a table (the reply letter), as a
 spreadsheet with one case per row (:mod:`.cases`). Every case is checked once (:mod:`.run`).
 Invalid cases are never skipped silently: every case gets an entry in the report
-(:mod:`.report`), the report travels inside the zip as ``报告.json`` (:mod:`.output`), and
+(:mod:`.report`), the report travels inside the zip as ``报告.json`` (:mod:`.output`); a merged PDF converts its
+documents a few at a time, joined (:mod:`.joined`); and
 ``strict`` turns any error into a refusal of the whole batch (:mod:`.errors`). Everything is
 built in memory, so a failed batch leaves no half-written output.
 """

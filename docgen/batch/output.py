@@ -1,4 +1,4 @@
-"""A batch's file: a .zip of the documents with 报告.json, or one merged PDF with an outline."""
+"""A batch's .zip: the documents with 报告.json (the merged PDF is :mod:`.joined`'s)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import re
 import zipfile
 from typing import Any
 
-from pypdf import PdfReader
-
-from .. import pdf
 from ..service import RenderedDocument
 
 REPORT_NAME = "报告.json"
@@ -65,18 +62,3 @@ def _zip_info(name: str, method: int) -> zipfile.ZipInfo:
     info.compress_type = method
     info.external_attr = 0o644 << 16
     return info
-
-
-def merged(report: list[dict[str, Any]], documents: dict[int, RenderedDocument]) -> bytes:
-    parts, titles = [], []
-    page = 1
-    for entry in report:
-        document = documents.get(entry["index"])
-        if document is None:
-            continue
-        count = len(PdfReader(io.BytesIO(document.content)).pages)
-        entry["pages"] = [page, page + count - 1]
-        page += count
-        parts.append(document.content)
-        titles.append(document.filename.rpartition(".")[0])
-    return pdf.merge(parts, outline=titles)

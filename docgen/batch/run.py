@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -14,7 +15,8 @@ from ..kinds.common import item_label
 from ..profile import Profile, load_profile
 from .cases import located
 from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
-from .output import ZIP_MEDIA_TYPE, merged, zipped
+from .joined import MergedPdf, concurrency, merged_pdf
+from .output import ZIP_MEDIA_TYPE, zipped
 
 Output = Literal["zip", "pdf"]
 Progress = Callable[[int, int], None]
@@ -61,8 +63,9 @@ def run_batch(
     (carrying the report) before anything is rendered; without it the invalid cases are listed
     in the report and the others rendered. A batch where no case is valid always raises
     :class:`BatchInvalid`. PDF needs ``converter``: the .docx are rendered in the calling
-    thread and converted concurrently, up to the pool's number of workers; a conversion error
-    fails the whole batch (the pool has already retried it once).
+    thread and converted concurrently, up to the pool's number of workers (for a merged PDF,
+    joined into a few documents first, see :mod:`.joined`); a conversion error fails the whole
+    batch (the pool has already retried it once).
 
     ``origins`` (e.g. the spreadsheet rows of each case) go into the report; a finding about a
     case read from a table also gets ``where``, the sheet row and column it was read from. ``progress`` is
@@ -77,20 +80,25 @@ def run_batch(
         raise ValueError(f"output must be 'zip' or 'pdf', not {output!r}")
     plan = check_cases(kind, cases, strict=strict, profile=profile, origins=origins)
     fmt = plan.document_format(output, document_format)
-    if fmt == "pdf" and converter is None:
+    if (fmt == "pdf" or output == "pdf") and converter is None:
         raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
     total = len(plan.valid)
     if progress:
         progress(0, total)
     documents: dict[int, service.RenderedDocument] = {}
+    with contextlib.ExitStack() as stack:
+        # A merged PDF's documents are converted in runs while the next ones are rendered.
+        merging = stack.enter_context(MergedPdf(plan.valid, converter, draft=draft)) if output == "pdf" and converter is not None else None
 
-    def keep(index: int, document: service.RenderedDocument) -> None:
-        documents[index] = document
-        if progress:
-            progress(len(documents), total)
+        def keep(index: int, document: service.RenderedDocument) -> None:
+            documents[index] = document
+            if merging is not None:
+                merging.add(index, document)
+            if progress:
+                progress(len(documents), total)
 
-    render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
-    return assemble(plan, output, documents)
+        render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
+        return assemble(plan, output, documents, converter=converter, draft=draft, merging=merging)
 
 
 @dataclass
@@ -108,10 +116,11 @@ class BatchPlan:
 
     @staticmethod
     def document_format(output: Output, document_format: str) -> service.Format:
-        """The format of each document: PDF for a merged PDF, else ``document_format``."""
+        """The format each document is rendered in: .docx for a merged PDF (converted when the
+        documents are assembled, see :mod:`.joined`), else ``document_format``."""
         if document_format not in ("docx", "pdf"):
             raise ValueError(f"document_format must be 'docx' or 'pdf', not {document_format!r}")
-        return "pdf" if output == "pdf" else document_format  # type: ignore[return-value]
+        return "docx" if output == "pdf" else document_format  # type: ignore[return-value]
 
 
 def check_cases(
@@ -175,16 +184,31 @@ def render_documents(
     _convert_all(docx, lambda index: found.properties(plan.checked[index].case), indices, converter, draft, on_document)
 
 
-def assemble(plan: BatchPlan, output: Output, documents: dict[int, service.RenderedDocument]) -> BatchResult:
+def assemble(
+    plan: BatchPlan,
+    output: Output,
+    documents: dict[int, service.RenderedDocument],
+    *,
+    converter: service.Converter | None = None,
+    draft: bool = False,
+    merging: MergedPdf | None = None,
+) -> BatchResult:
     """The batch's one file from its documents (every valid case's), and the report's file names
-    or pages filled in."""
+    or pages filled in. A merged PDF converts the .docx documents among them (``converter``;
+    ``draft`` lays the 草稿 watermark on their pages), or takes them from ``merging``, which has
+    been given them as they were rendered."""
     found = get_kind(plan.kind)
     report = plan.report
     if output == "zip":
         content = zipped(found.name, report, documents)
         media_type, extension = ZIP_MEDIA_TYPE, "zip"
     else:
-        content = merged(report, documents)
+        if merging is not None:
+            content = merging.result(report)
+        elif converter is not None:
+            content = merged_pdf(report, documents, converter, draft=draft)
+        else:
+            raise ValueError("PDF output needs a converter (docgen.converter.ConverterPool)")
         media_type, extension = pdf.PDF_MEDIA_TYPE, "pdf"
     return BatchResult(
         content=content,
@@ -208,11 +232,6 @@ def _item_of(case: Any, data: Any) -> str | None:
     return None
 
 
-def _concurrency(converter: Any) -> int:
-    workers = getattr(getattr(converter, "settings", None), "workers", 1)
-    return max(1, min(int(workers) if isinstance(workers, int) else 1, 8))
-
-
 def _convert_all(
     docx: Callable[[int], service.RenderedDocument],
     properties: Callable[[int], Any],
@@ -224,7 +243,7 @@ def _convert_all(
     """Render each .docx in this thread (templates and charts are not shared across threads) and
     convert them to PDF on up to the pool's number of threads, since conversion waits on
     LibreOffice. ``on_document`` runs in this thread; the first error cancels the rest."""
-    with ThreadPoolExecutor(_concurrency(converter), thread_name_prefix="docgen-batch") as executor:
+    with ThreadPoolExecutor(concurrency(converter), thread_name_prefix="docgen-batch") as executor:
         pending: dict[Future[bytes], tuple[int, service.RenderedDocument]] = {}
 
         def collect(block: bool) -> None:

@@ -8,7 +8,8 @@ fans out into one task per document:
   not stored yet (or ``docgen.assemble`` when all are);
 - ``docgen.render``: render one case (the worker's own LibreOffice pool for PDF) and store it;
   the task that finds every document stored sends ``docgen.assemble``;
-- ``docgen.assemble``: join the documents into the .zip or merged PDF and finish the job;
+- ``docgen.assemble``: join the documents into the .zip or merged PDF (converting the stored
+  .docx of a merged PDF, on the worker's pool) and finish the job;
 - ``docgen.announce``: the completion callback, if the job has one (also after a cancellation,
   which sends ``docgen.plan`` again).
 
@@ -105,7 +106,7 @@ def make_celery(settings: Settings, profile: Profile, describe: Describe) -> Cel
         if job is None or job.finished_state:
             return
         try:
-            assemble(store, job_id, plan_of(store, job_id, profile))
+            assemble(store, job_id, plan_of(store, job_id, profile), converter)
         except Exception as exc:  # noqa: BLE001
             fail(job_id, exc)
             return

@@ -1,5 +1,6 @@
 """Doing one job's work against the store: check its cases, render the documents not stored yet
-(each stored as soon as it is ready), and assemble the one file once all are there."""
+(each stored as soon as it is ready), and assemble the one file once all are there (for a merged
+PDF the stored documents are .docx, converted when assembled)."""
 
 from __future__ import annotations
 
@@ -46,13 +47,14 @@ def store_document(store: JobStore, job_id: str, index: int, document: service.R
     store.put_document(job_id, index, document.filename, document.media_type, document.content)
 
 
-def assemble(store: JobStore, job_id: str, plan: batch.BatchPlan) -> None:
-    """Join the stored documents into the job's file and finish it."""
+def assemble(store: JobStore, job_id: str, plan: batch.BatchPlan, converter: service.Converter | None) -> None:
+    """Join the stored documents into the job's file and finish it; for a merged PDF the stored
+    .docx documents are converted here."""
     job = store.get(job_id)
     if job is None or job.finished_state:
         return
     documents = {d.index: service.RenderedDocument(d.content, d.filename, d.media_type) for d in store.documents(job_id)}
-    result = batch.assemble(plan, job.output, documents)  # type: ignore[arg-type]
+    result = batch.assemble(plan, job.output, documents, converter=converter, draft=job.draft)  # type: ignore[arg-type]
     store.finish(job_id, result.content, result.filename, result.media_type, result.report)
 
 
@@ -86,7 +88,7 @@ def run_job(
         fmt = plan.document_format(job.output, job.document_format)  # type: ignore[arg-type]
         batch.render_documents(plan, todo, fmt, converter=converter, draft=job.draft, on_document=keep)
         if carry_on():
-            assemble(store, job_id, plan)
+            assemble(store, job_id, plan, converter)
     except JobStopped:
         return
     except Exception as exc:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.container import BarContainer
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from .figures import Figures
 from .ledger import RATINGS
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it takes most of docgen's start-up
+    from matplotlib.axes import Axes
+    from matplotlib.container import BarContainer
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 FONT_FILE = Path(__file__).resolve().parents[3] / "fonts" / "fandol" / "FandolFang-Regular.otf"
 PRINTED_WIDTH_MM = 150
@@ -31,6 +32,8 @@ ASPECTS = ("办理态度", "办理结果")
 
 
 def _font(size: float) -> FontProperties:
+    from matplotlib.font_manager import FontProperties
+
     return FontProperties(fname=str(FONT_FILE), size=size)
 
 
@@ -41,6 +44,8 @@ def _bar_labels(ax: Axes, bars: BarContainer, values: list[int]) -> None:
 
 
 def _style(ax: Axes, title: str, labels: list[str]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_title(title, fontproperties=_font(TITLE_PT))
     ax.set_xticks(range(len(labels)), labels, fontproperties=_font(TEXT_PT))
     ax.set_ylabel("件数", fontproperties=_font(TEXT_PT))
@@ -55,6 +60,8 @@ def results_and_satisfaction_figure(figures: Figures, counts: dict[str, dict[str
 
     ``counts`` maps 办理态度/办理结果 to {满意, 基本满意, 不满意} counts.
     """
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(PRINTED_WIDTH_MM / 25.4, 3.0), dpi=220)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
     letters = list(figures.by_class)
