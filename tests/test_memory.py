@@ -1,0 +1,34 @@
+"""What a web worker keeps resident (issue 16, the memory row): heavy libraries are loaded by
+the documents that need them, not by starting the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+HEAVY = ["matplotlib", "numpy", "openpyxl", "celery", "pandas"]
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code`` (its apps' data in the
+    test's own DOCGEN_DATA_DIR)."""
+    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
+                         cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_starting_the_web_face_loads_no_chart_spreadsheet_writer_or_task_queue():
+    loaded = modules_after("import docgen.cli, docgen.web\n"
+                           "docgen.web.create_app({'CONVERTER': object()})\n"
+                           "docgen.formatting.warm_up()")
+    assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_the_chart_and_the_commitments_workbook_load_their_libraries_when_made():
+    loaded = modules_after("from docgen.kinds.annual_summary import chart\n"
+                           "from docgen.kinds.commitments.workbook import write_workbook")
+    assert {"matplotlib", "openpyxl"} <= loaded
