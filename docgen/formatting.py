@@ -329,7 +329,7 @@ def _load_segmenter() -> jieba.Tokenizer:
 
 def warm_up() -> None:
     """Load what title breaking needs (jieba's dictionary: a fraction of a second from its
-    table's copy in the temporary directory, seconds to build that) before the first title asks
+    table's copy in the cache directory, seconds to build that) before the first title asks
     for it; ``docgen serve`` calls this while it starts."""
     _segmenter()
 

@@ -8,8 +8,9 @@ answers the three questions jieba's segmentation asks of its dict (``in``, ``[]`
 exactly as the dict does, a key being found only where its very bytes are, so that jieba's own
 code segments on it unchanged (:func:`tokenizer`).
 
-Building the table from the dictionary takes seconds; the table is kept in a file of the
-temporary directory, as jieba keeps its own cache there, and read back in milliseconds.
+Building the table from the dictionary takes seconds; the table is kept in a file of the user's
+cache directory (``$XDG_CACHE_HOME/docgen``, by default ``~/.cache/docgen``) and read back in
+milliseconds by every later process, whatever its temporary directory.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import hashlib
 import io
 import logging
 import os
-import tempfile
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -121,12 +121,16 @@ class Frequencies:
         return cls(text, *columns, total)
 
 
+def cache_directory() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
+
+
 def cached(dictionary: Path = DICTIONARY) -> Frequencies:
-    """The entries of ``dictionary``, from the temporary directory's copy of their table when it
-    is there and whole, else built and stored there for the next process."""
+    """The entries of ``dictionary``, from the cache directory's copy of their table when it is
+    there and whole, else built and stored there for the next process."""
     stat = dictionary.stat()
     key = hashlib.sha1(f"{dictionary.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"docgen-wordlist-{key}.bin"
+    path = cache_directory() / f"wordlist-{key}.bin"
     try:
         return Frequencies.load(path)
     except (OSError, ValueError):
@@ -134,9 +138,10 @@ def cached(dictionary: Path = DICTIONARY) -> Frequencies:
     with dictionary.open("rb") as lines:
         frequencies = Frequencies.from_lines(lines)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         frequencies.dump(path)
     except OSError:
-        pass  # a read-only temporary directory: the next process builds it again
+        pass  # no cache directory can be written: the next process builds the table again
     return frequencies
 
 

@@ -114,14 +114,14 @@ def test_generated_titles_are_cut_into_the_same_words(reference, compact, form, 
 
 
 def test_a_cut_short_copy_of_the_table_is_built_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(wordlist.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     lines = ["中国 100 ns", "中国人 50 n", "人民 80 n", "中 10 z", "中国 120 ns"]
     dictionary = tmp_path / "dict.txt"
     dictionary.write_text("\n".join(lines) + "\n", "utf-8")
     built = wordlist.cached(dictionary)
     assert (built["中国"], built["中国人"], built["中"], built.get("人"), built.total) == (120, 50, 10, 0, 360)
     assert "国" not in built and built.get("国人") is None
-    [copy] = tmp_path.glob("docgen-wordlist-*.bin")
+    [copy] = (tmp_path / "cache" / "docgen").glob("wordlist-*.bin")
     assert wordlist.Frequencies.load(copy).get("人民") == 80
     copy.write_bytes(copy.read_bytes()[:-10])
     with pytest.raises(ValueError):
