@@ -32,3 +32,14 @@ def test_the_chart_and_the_commitments_workbook_load_their_libraries_when_made()
     loaded = modules_after("from docgen.kinds.annual_summary import chart\n"
                            "from docgen.kinds.commitments.workbook import write_workbook")
     assert {"matplotlib", "openpyxl"} <= loaded
+
+
+def test_requests_with_made_up_methods_add_no_metric_series(app):
+    client = app.test_client()
+    for n in range(20):
+        client.open("/api/v1/kinds", method=f"BREW{n}")
+        client.open(f"/no-such-page-{n}", method=f"X{n}")
+    series = [line for line in client.get("/metrics").get_data(as_text=True).splitlines()
+              if line.startswith("docgen_http_requests_total{")]
+    assert series == ['docgen_http_requests_total{method="OTHER",route="<unmatched>",status="405"} 20.0',
+                      'docgen_http_requests_total{method="OTHER",route="<unmatched>",status="404"} 20.0']
