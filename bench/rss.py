@@ -5,8 +5,8 @@
 A real ``docgen serve`` (this tree's code, 2 LibreOffice workers) answers reply letters from 4
 keep-alive clients: nine .docx to one PDF, over the five reply-letter samples of the default
 profile. Prints the server process's RSS (LibreOffice's processes are not the web worker's)
-after start-up (its PDF workers idle), after every 1,000 requests and at the end.
-Target: ≤ 150 MB after 10,000.
+after start-up (its PDF workers idle), after every 1,000 requests and at the end, with the
+highest it reached on the way. Target: ≤ 150 MB after 10,000.
 
 ``--trace DIR`` finds what grows (debug only; the server runs two to three times slower): the
 server runs with tracemalloc (``bench/memtrace/sitecustomize.py``), dumps a snapshot into DIR
@@ -28,6 +28,14 @@ from serving import ROOT, Server, load, rss_mb, served
 SAMPLES = [path.read_bytes() for path in sorted((ROOT / "samples" / "reply-letter").glob("*.json"))
            if not path.with_suffix(".toml").exists()]
 DOCX, PDF = "/api/v1/documents/reply-letter", "/api/v1/documents/reply-letter?format=pdf"
+
+
+def peak_mb(pid: int) -> float:
+    """The process's highest RSS so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def snapshot(server: Server, directory: Path, number: int) -> tracemalloc.Snapshot:
@@ -62,7 +70,8 @@ def main() -> None:
                 print(f"RSS after {done} requests: {rss_mb(server.pid):.0f} MB", flush=True)
                 if args.trace and first is None:
                     first = snapshot(server, args.trace, 1)
-        print(f"RSS after {done} requests: {rss_mb(server.pid):.0f} MB   (target ≤ 150 MB); statuses {statuses}")
+        print(f"RSS after {done} requests: {rss_mb(server.pid):.0f} MB   (target ≤ 150 MB); highest on the way: "
+              f"{peak_mb(server.pid):.0f} MB; statuses {statuses}")
         if first is not None:
             last = snapshot(server, args.trace, 2)
             print(f"Python allocations: {sum(s.size for s in first.statistics('filename')) / 2**20:.1f} MB after 1000 "

@@ -43,3 +43,28 @@ def test_requests_with_made_up_methods_add_no_metric_series(app):
               if line.startswith("docgen_http_requests_total{")]
     assert series == ['docgen_http_requests_total{method="OTHER",route="<unmatched>",status="405"} 20.0',
                       'docgen_http_requests_total{method="OTHER",route="<unmatched>",status="404"} 20.0']
+
+
+def test_the_arenas_are_limited_and_their_free_memory_is_handed_back_to_the_system():
+    code = """
+from docgen import allocator
+
+def rss():
+    return next(int(line.split()[1]) // 1024 for line in open('/proc/self/status') if line.startswith('VmRSS'))
+
+assert allocator.limit_arenas(2)
+# 100 MB in blocks below mmap's threshold, each followed by a small one that is kept, so that
+# freeing them leaves holes in the heap rather than a top that glibc trims by itself.
+blocks, kept = [], []
+for _ in range(1_600):
+    blocks.append(bytearray(64_000))
+    kept.append(bytearray(600))
+del blocks
+before = rss()
+allocator.release_free_memory()
+print(before, rss())
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    before, after = map(int, out.stdout.split())
+    assert before - after > 80, (before, after)
