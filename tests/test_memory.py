@@ -68,3 +68,13 @@ print(before, rss())
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     before, after = map(int, out.stdout.split())
     assert before - after > 80, (before, after)
+
+
+def test_long_cell_texts_tried_as_headers_are_not_remembered():
+    from docgen.intake import tables
+
+    tables._remembered_header_key.cache_clear()
+    assert tables.header_key(" 承办 单位：") == "承办单位"
+    long_texts = [f"{n}" + "很长的单元格内容" * 10_000 for n in range(50)]
+    assert [tables.header_key(text) for text in long_texts] == [text.lower() for text in long_texts]
+    assert tables._remembered_header_key.cache_info().currsize == 1
