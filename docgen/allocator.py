@@ -15,12 +15,14 @@ and :func:`hold_down` does both for a server process. Elsewhere than on glibc th
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
 import threading
 import time
 from functools import cache
 
 _M_ARENA_MAX = -8  # mallopt's parameter, from glibc's malloc.h
+TRIMMING_THREAD = "docgen-malloc-trim"
 
 
 @cache
@@ -47,7 +49,8 @@ def release_free_memory() -> None:
 def hold_down(every: float = 1.0) -> None:
     """For a server process, before it starts its threads: two arenas, and a thread that hands
     their free pages back every ``every`` seconds (the first time some 20 ms after a burst,
-    then a fraction of a millisecond; the GIL is not held meanwhile)."""
+    then a fraction of a millisecond; the GIL is not held meanwhile). A worker process forked
+    from it afterwards starts a thread of its own, as threads do not survive a fork."""
     if not limit_arenas(2):
         return
 
@@ -56,4 +59,8 @@ def hold_down(every: float = 1.0) -> None:
             time.sleep(every)
             release_free_memory()
 
-    threading.Thread(target=trim, name="docgen-malloc-trim", daemon=True).start()
+    def start_trimming() -> None:
+        threading.Thread(target=trim, name=TRIMMING_THREAD, daemon=True).start()
+
+    start_trimming()
+    os.register_at_fork(after_in_child=start_trimming)

@@ -78,3 +78,22 @@ def test_long_cell_texts_tried_as_headers_are_not_remembered():
     long_texts = [f"{n}" + "很长的单元格内容" * 10_000 for n in range(50)]
     assert [tables.header_key(text) for text in long_texts] == [text.lower() for text in long_texts]
     assert tables._remembered_header_key.cache_info().currsize == 1
+
+
+def test_a_server_process_and_the_workers_it_forks_hand_free_memory_back():
+    code = """
+import os, threading
+from docgen import allocator
+
+allocator.hold_down(every=0.05)
+pid = os.fork()
+if pid == 0:
+    names = [thread.name for thread in threading.enumerate()]
+    os.write(1, f"child {names.count(allocator.TRIMMING_THREAD)}\\n".encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+print("parent", [thread.name for thread in threading.enumerate()].count(allocator.TRIMMING_THREAD))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert sorted(out.stdout.splitlines()) == ["child 1", "parent 1"]
