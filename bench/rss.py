@@ -10,8 +10,9 @@ highest it reached on the way. Target: ≤ 150 MB after 10,000.
 
 ``--trace DIR`` finds what grows (debug only; the server runs two to three times slower): the
 server runs with tracemalloc (``bench/memtrace/sitecustomize.py``), dumps a snapshot into DIR
-after the first 1,000 requests and at the end, and the lines that allocated the most between the
-two are printed. Environment variables reach the server, e.g. ``MALLOC_ARENA_MAX=2`` to compare.
+after the first 1,000 requests and at the end, and the tracebacks whose allocations changed the
+most between the two are printed: Python's own allocations, so a growth of RSS they do not show
+is the allocator's (lxml's buffers, malloc arenas). Environment variables reach the server.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def main() -> None:
         if first is not None:
             last = snapshot(server, args.trace, 2)
             print(f"Python allocations: {sum(s.size for s in first.statistics('filename')) / 2**20:.1f} MB after 1000 "
-                  f"requests, {sum(s.size for s in last.statistics('filename')) / 2**20:.1f} MB at the end; grew most:")
+                  f"requests, {sum(s.size for s in last.statistics('filename')) / 2**20:.1f} MB at the end; changed most:")
             for stat in last.compare_to(first, "traceback")[:15]:
                 print(f"{stat.size_diff / 2**20:+8.2f} MB {stat.count_diff:+8d} blocks")
                 for line in stat.traceback.format()[-8:]:
