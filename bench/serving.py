@@ -53,11 +53,12 @@ class Server:
 
 
 @contextlib.contextmanager
-def served(*flags: str, pdf_workers: int = 2) -> Iterator[Server]:
-    """``docgen serve`` with ``flags``, once its PDF workers are idle (or at once without them)."""
+def served(*flags: str, pdf_workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``docgen serve`` with ``flags``, once its PDF workers are idle (or at once without them);
+    ``env`` adds to (or overrides) the server's environment."""
     scratch = Path(tempfile.mkdtemp(prefix="docgen-bench-serve-"))
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch), **(env or {})}
     process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                                 "--pdf-workers", str(pdf_workers), *flags], env=env, stderr=subprocess.DEVNULL)
     try:

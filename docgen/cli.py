@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from . import formatting, service
+from . import allocator, formatting, service
 from .credentials import CredentialStore, is_loopback
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
@@ -658,6 +658,7 @@ def serve(ctx: click.Context, **flags: Any) -> None:
             "docgen tokens create 签发接口令牌或用 docgen users create 新建账号（凭据存放于 "
             f"{settings.data_dir}），或明确给出 --insecure-open"
         )
+    allocator.hold_down()  # before any thread starts
     _log_requests()
     pool = ConverterPool(settings.pool_settings())
     try:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import calendar
 import itertools
 import datetime as dt
-import logging
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import jieba
 import phonenumbers
 from babel.dates import format_date as _babel_format_date
+
+from . import wordlist
 
 DateStyle = Literal["arabic", "chinese"]
 
@@ -311,28 +313,37 @@ _NUMERAL = frozenset("0123456789〇零一二三四五六七八九十百千万两
 _COUNTER = frozenset("届次号年月日")
 
 
-@cache
+_segmenter_loading = threading.Lock()
+
+
 def _segmenter() -> jieba.Tokenizer:
-    """jieba's tokenizer, its dictionary loaded once, on the first title that needs breaking."""
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    """jieba's tokenizer over its dictionary's compact table, loaded once, on the first title
+    that needs breaking: threads that ask meanwhile wait for it rather than load their own."""
+    with _segmenter_loading:
+        return _load_segmenter()
+
+
+@cache
+def _load_segmenter() -> jieba.Tokenizer:
+    return wordlist.tokenizer()
 
 
 def warm_up() -> None:
-    """Load what title breaking needs (jieba's dictionary, one to four seconds) before the first
-    title asks for it; ``docgen serve`` calls this while it starts."""
+    """Load what title breaking needs (jieba's dictionary: a fraction of a second from its
+    table's copy in the cache directory, seconds to build that) before the first title asks
+    for it; ``docgen serve`` calls this while it starts."""
     _segmenter()
 
 
-def _word_boundaries(title: str) -> set[int]:
-    """The offsets between words of ``title``, by jieba's segmentation (no new-word guessing)."""
+@lru_cache(maxsize=256)
+def _word_boundaries(title: str) -> frozenset[int]:
+    """The offsets between words of ``title``, by jieba's segmentation (no new-word guessing);
+    the last titles' are kept, as a document's title is broken again when it is rendered again."""
     offsets, position = set(), 0
     for word in _segmenter().cut(title, HMM=False):
         position += len(word)
         offsets.add(position)
-    return offsets
+    return frozenset(offsets)
 
 
 def _may_break(title: str, i: int) -> bool:

@@ -186,7 +186,8 @@ def commitments_ledger(
 ) -> RenderedDocument:
     """承诺事项台账 (.xlsx) of every commitment in the reply letters of ``files``, with the days left
     and the status as of ``as_of`` (today by default)."""
-    from .kinds.commitments import commitments_of, write_workbook
+    from .kinds.commitments import commitments_of
+    from .kinds.commitments.workbook import write_workbook
 
     letters = reply_letters(files, profile)
     years = sorted({letter.replied_on.year for letter in letters})  # type: ignore[attr-defined]

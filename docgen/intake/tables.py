@@ -125,10 +125,25 @@ class RawRow:
         return self.headers.get(column.key, column.label)
 
 
-@lru_cache(maxsize=4096)  # a table repeats its few headers on every row of JSON records
+HEADER_REMEMBERED_LENGTH = 64
+
+
 def header_key(text: Any) -> str:
-    """A header compared loosely: no spaces, asterisks, brackets or colons; lower case."""
-    return re.sub(r"[\s*＊（）()：:]+", "", str(text)).lower()
+    """A header compared loosely: no spaces, asterisks, brackets or colons; lower case.
+
+    A table repeats its few headers on every row of JSON records, so the keys of short texts are
+    remembered; a long one (any cell of an uploaded sheet is tried as a header) is not, so that
+    the 4,096 remembered hold kilobytes, not what uploads put in cells.
+    """
+    text = str(text)
+    return _remembered_header_key(text) if len(text) <= HEADER_REMEMBERED_LENGTH else _loose_key(text)
+
+
+def _loose_key(text: str) -> str:
+    return re.sub(r"[\s*＊（）()：:]+", "", text).lower()
+
+
+_remembered_header_key = lru_cache(maxsize=4096)(_loose_key)
 
 
 def decode_csv(content: bytes) -> str | None:

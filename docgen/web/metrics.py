@@ -2,8 +2,9 @@
 the API. Each app has its own registry, so that several apps in one process (the tests) do not
 share counts.
 
-Requests are counted by method, route (the URL rule, never the path typed) and status, with
-their durations; documents by kind and format; the PDF pool and the request queue are read at
+Requests are counted by method (the standard ones by name, any other as ``OTHER``), route (the
+URL rule, never the path typed) and status, with their durations: labels that only take a few
+values, as each new set of them is a series kept for the life of the process; documents by kind and format; the PDF pool and the request queue are read at
 scrape time from their own status.
 """
 
@@ -24,6 +25,7 @@ from .requestlog import elapsed, route
 
 EXTENSION = "docgen.metrics"
 DOCUMENT_FORMATS = {DOCX_MEDIA_TYPE: "docx", PDF_MEDIA_TYPE: "pdf"}
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 bp = Blueprint("metrics", __name__)
 
@@ -84,9 +86,9 @@ def init_app(app: Flask, document_kinds: dict[str, str]) -> None:
 
     @app.after_request
     def observe(response: Response) -> Response:
-        rule = route()
-        metrics.requests.labels(method=request.method, route=rule, status=str(response.status_code)).inc()
-        metrics.durations.labels(method=request.method, route=rule).observe(elapsed())
+        rule, method = route(), request.method if request.method in METHODS else "OTHER"
+        metrics.requests.labels(method=method, route=rule, status=str(response.status_code)).inc()
+        metrics.durations.labels(method=method, route=rule).observe(elapsed())
         fmt = DOCUMENT_FORMATS.get(response.mimetype)
         kind = (request.view_args or {}).get("kind") or document_kinds.get(request.endpoint or "")
         if fmt and kind and response.status_code == 200:
