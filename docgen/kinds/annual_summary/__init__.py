@@ -24,6 +24,7 @@ from ...formatting import format_date, half_width_length, ordinal_heading, title
 from ...profile import Profile
 from ..base import DocumentKind
 from ..common import Date, Strict, Text
+from . import chart  # imports matplotlib only when a chart is drawn
 from .figures import Figures, compute, rating_counts
 from .ledger import Ledger, LedgerUnreadable, RawRow, UploadedLedger, case_ledger, read_ledger_file, set_upload_aside
 from .narrative import basic_facts, contradictions, document_title, figures_table, heading, para, section_blocks
@@ -151,8 +152,6 @@ class AnnualSummary(DocumentKind[AnnualSummaryCase]):
     # --- context -------------------------------------------------------------------------
 
     def context(self, case: AnnualSummaryCase, profile: Profile) -> dict[str, Any]:
-        from . import chart  # matplotlib costs a web worker tens of MB: loaded when a chart is drawn
-
         figures = case.figures(profile)
         issued = case.issued_on or dt.date.today()
         return {

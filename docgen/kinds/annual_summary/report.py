@@ -8,6 +8,7 @@ from typing import Any
 from ...findings import Finding, error, has_errors
 from ...intake.workbooks import IntakeLimits
 from ...profile import Profile
+from . import chart  # imports matplotlib only when a chart is drawn
 from .figures import Figures, compute, rating_counts
 from .ledger import Ledger, LedgerRow, LedgerUnreadable, load_ledger
 
@@ -42,8 +43,6 @@ class LedgerReport:
 
     def chart(self) -> bytes:
         """The summary's chart of these figures (PNG); only for a report with figures."""
-        from . import chart  # matplotlib costs a web worker tens of MB: loaded when a chart is drawn
-
         assert self.figures is not None
         return chart.results_and_satisfaction(self.figures, rating_counts(self.rows))
 
