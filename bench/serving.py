@@ -1,9 +1,14 @@
-"""A real ``docgen serve`` for the HTTP benchmarks, and clients that load it.
+"""A real ``docgen serve`` for the HTTP benchmarks, its peer (the bare HTTP stack), and wrk to load them.
 
 The server runs this tree's code (``python -m docgen.cli serve``) on a free port of 127.0.0.1,
 with TMPDIR and the workers' directory in a fresh scratch directory; it is stopped with SIGTERM
-when the ``with`` block ends. Clients are threads with one keep-alive connection each, and every
-run is bounded by a number of requests.
+when the ``with`` block ends.
+
+The load comes from wrk (Debian's ``wrk``, C and epoll, one thread): keep-alive connections,
+each posting the same body back to back, for a fixed time. On a 2-core machine the client shares
+the cores with the server, so it must be light: wrk's own CPU time is measured and printed with
+every run (a Python client spends several times more per request). Its Lua script only sets the
+body and prints the counts and the latency percentiles as one JSON line.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import contextlib
 import http.client
 import json
 import os
+import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -21,12 +28,25 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = (ROOT / "samples" / "reply-letter" / "a-suggestion-bus-shelter.json").read_bytes()
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
+wrk.body = f:read("*a")
+f:close()
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %d, "seconds": %.6f, "p50": %.3f, "p99": %.3f, "non2xx": %d, '
+    .. '"errors": %d}\\n', summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
 
 
 def free_port() -> int:
@@ -42,37 +62,44 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[bytes]
     port: int
+    name: str
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
 
+def _wait_until_up(process: subprocess.Popen[bytes], port: int, ready: Callable[[dict], bool]) -> None:
+    until = time.monotonic() + 180
+    while True:
+        if process.poll() is not None or time.monotonic() > until:
+            sys.exit(f"the server on port {port} did not come up")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if ready(json.load(r)):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
-def served(*flags: str, pdf_workers: int = 2) -> Iterator[Server]:
-    """``docgen serve`` with ``flags``, once its PDF workers are idle (or at once without them)."""
+def _running(command: list[str], name: str, port: int, ready: Callable[[dict], bool]) -> Iterator[Server]:
     scratch = Path(tempfile.mkdtemp(prefix="docgen-bench-serve-"))
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch)}
-    process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--pdf-workers", str(pdf_workers), *flags], env=env, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch),
+           "DOCGEN_DATA_DIR": str(scratch / "data")}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
-        until = time.monotonic() + 180
-        while True:
-            if process.poll() is not None or time.monotonic() > until:
-                sys.exit("docgen serve did not come up")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    if json.load(r)["pdf"]["idle"] >= pdf_workers:
-                        break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        yield Server(process, port)
+        _wait_until_up(process, port, ready)
+        yield Server(process, port, name)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -80,6 +107,120 @@ def served(*flags: str, pdf_workers: int = 2) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def served(*flags: str, processes: int = 1, pdf_workers: int = 2, name: str = "docgen") -> Iterator[Server]:
+    """``docgen serve`` with ``flags``, once the PDF workers of every web process are idle."""
+    port = free_port()
+    command = [sys.executable, "-m", "docgen.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--processes", str(processes), "--pdf-workers", str(pdf_workers), *flags]
+    seen: set[int] = set()
+
+    def ready(health: dict) -> bool:  # each /healthz is answered by one process: see them all
+        if health["pdf"]["idle"] >= pdf_workers:
+            seen.add(health["process"])
+        return len(seen) >= processes
+
+    with _running(command, name, port, ready) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def floor_served(body: bytes, media_type: str, *flags: str, processes: int = 1,
+                 name: str = "HTTP floor") -> Iterator[Server]:
+    """The peer: the same server, run the same way (bench/floor_server.py), with an app that
+    answers every request with ``body``."""
+    port = free_port()
+    body_file = Path(tempfile.mkstemp(prefix="docgen-bench-floor-")[1])
+    body_file.write_bytes(body)
+    command = [sys.executable, str(ROOT / "bench" / "floor_server.py"), str(body_file), media_type,
+               "--host", "127.0.0.1", "--port", str(port), "--processes", str(processes), *flags]
+    try:
+        with _running(command, name, port, lambda health: True) as server:
+            yield server
+    finally:
+        body_file.unlink(missing_ok=True)
+
+
+def fetch(server: Server, path: str, body: bytes = LETTER) -> bytes:
+    request = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return answer.read()
+
+
+@dataclass
+class Run:
+    requests: int
+    seconds: float
+    p50: float
+    p99: float
+    non2xx: int
+    errors: int
+    client_cpu: float  # seconds of CPU wrk used
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def line(self) -> str:
+        problems = f", {self.non2xx} non-2xx, {self.errors} socket errors" if self.non2xx or self.errors else ""
+        return (f"{self.rate:7.1f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
+                f"(wrk {100 * self.client_cpu / self.seconds:.0f}% of a core{problems})")
+
+
+def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = LETTER) -> Run:
+    """One wrk run of ``clients`` keep-alive connections for ``seconds``."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed for the HTTP benchmarks: apt-get install wrk (scripts/setup.sh installs it)")
+    with tempfile.TemporaryDirectory(prefix="docgen-bench-wrk-") as scratch:
+        script, body_file = Path(scratch) / "post.lua", Path(scratch) / "body"
+        script.write_text(WRK_SCRIPT)
+        body_file.write_bytes(body)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(script),
+                               f"http://127.0.0.1:{server.port}{path}"],
+                              env={**os.environ, "BODY_FILE": str(body_file)}, capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
+    if line is None:
+        sys.exit(f"wrk gave no result:\n{done.stdout}\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(**json.loads(line[len("RESULT "):]), client_cpu=cpu)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median throughput."""
+    return sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
+
+
+def alternate(servers: list[Server], path: str, clients: int, seconds: float, rounds: int,
+              body: bytes = LETTER) -> dict[str, list[Run]]:
+    """``rounds`` rounds, each one run against every server in turn, so that a change in the
+    machine's load touches all of them alike."""
+    runs: dict[str, list[Run]] = {server.name: [] for server in servers}
+    for number in range(rounds):
+        for server in servers:
+            run = wrk(server, path, clients, seconds, body)
+            runs[server.name].append(run)
+            print(f"  round {number + 1}  {server.name:<34} {run.line()}  [load {load_average()}]", flush=True)
+    return runs
+
+
+def report(runs: dict[str, list[Run]], peer: str) -> None:
+    """Each server's median run, and its throughput and p99 as ratios of the peer's."""
+    base = median_run(runs[peer])
+    print(f"\nmedians of {len(runs[peer])} rounds (ratio = throughput ÷ {peer}'s; p99 ratio = p99 ÷ its p99):")
+    for name, server_runs in runs.items():
+        run = median_run(server_runs)
+        spread = statistics.pstdev([r.rate for r in server_runs]) / max(run.rate, 1e-9)
+        print(f"  {name:<34} {run.line()}  ratio {run.rate / base.rate:4.2f}  p99 ratio {run.p99 / base.p99:4.2f}"
+              f"  (spread ±{100 * spread:.0f}%)")
+
+
+# --- a Python client bounded by a number of requests (bench/rss.py counts requests, not seconds) ---
 
 
 @dataclass

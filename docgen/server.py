@@ -214,7 +214,7 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         super().__init__()
 
     def load_config(self) -> None:
-        for name, value in _gunicorn_options(self.settings, self.fd, self.metrics_dir).items():
+        for name, value in gunicorn_options(self.settings, self.fd, self.metrics_dir).items():
             self.cfg.set(name, value)
         self.cfg.set("post_worker_init", self._started)
         self.cfg.set("worker_exit", self._exited)
@@ -249,7 +249,7 @@ def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def _gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str, Any]:
+def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str, Any]:
     def ready(arbiter: Any) -> None:
         say(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （{settings.processes} 个服务进程；"
             "API 说明：/openapi.json）")
