@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from serving import Run, fetch, load_average, median_run, report, served, wrk
+from serving import Run, fetch, in_threads, load_average, median_run, report, served, wrk
 
 from docgen.converter import ConverterPool, PoolSettings
 
@@ -58,14 +58,9 @@ class PoolPeer:
                 with lock:
                     latencies.append((time.perf_counter() - began) * 1000)
 
-        began = time.perf_counter()
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        seconds = in_threads(client, clients)
         cuts = statistics.quantiles(latencies, n=100)
-        return Run(len(latencies), time.perf_counter() - began, cuts[49], cuts[98], 0, 0, 0.0)
+        return Run(len(latencies), seconds, cuts[49], cuts[98], 0, 0, 0.0)
 
 
 def main() -> None:

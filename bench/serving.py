@@ -266,10 +266,15 @@ def load(server: Server, path: str, clients: int, requests: int, body: bytes = L
         finally:
             connection.close()
 
+    return Load(statuses, latencies, in_threads(client, clients))
+
+
+def in_threads(target: Callable[[], None], count: int) -> float:
+    """Run ``target`` in ``count`` threads at once; the seconds until all have returned."""
     began = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=target) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Load(statuses, latencies, time.perf_counter() - began)
+    return time.perf_counter() - began

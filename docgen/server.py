@@ -250,6 +250,9 @@ def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -
 
 
 def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str, Any]:
+    """gunicorn's settings for ``settings`` over the bound socket ``fd``, but for the hooks that
+    build and stop the web processes (bench/floor_server.py serves its peer app with them too)."""
+
     def ready(arbiter: Any) -> None:
         say(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （{settings.processes} 个服务进程；"
             "API 说明：/openapi.json）")
