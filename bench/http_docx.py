@@ -13,7 +13,10 @@ settings and number of processes (bench/floor_server.py), answering every reques
 .docx bytes docgen sent, without doing any work. The ratio docgen ÷ floor is the share of the
 stack's throughput left once docgen does its own (check, render, log, metrics); 2 processes ÷ 1
 is what the second process brings. All four servers are started first, then measured in turn,
-round after round, so that a change in the machine's load touches them alike.
+round after round, so that a change in the machine's load touches them alike. Each run also
+gives the server's CPU time per request (all its processes): on a machine shared with other
+work the rate says little, the CPU per request hardly changes, and on a quiet machine the rate
+is about cores ÷ (CPU per request + the client's share).
 
 Targets (issue 16): ≥ 300 req/s, p99 ≤ 50 ms. With 16 clients back to back, the mean latency is
 16 ÷ throughput (Little's law): 300 req/s is 53 ms on average, so a p99 of 50 ms needs well over

@@ -160,15 +160,44 @@ class Run:
     non2xx: int
     errors: int
     client_cpu: float  # seconds of CPU wrk used
+    server_cpu: float  # seconds of CPU the server's processes used, LibreOffice included
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU time per request: unlike the rate, it hardly depends on what else the
+        machine runs, and on a quiet machine the rate is about cores ÷ (this + the client's share)."""
+        return 1000 * self.server_cpu / max(self.requests, 1)
+
     def line(self) -> str:
         problems = f", {self.non2xx} non-2xx, {self.errors} socket errors" if self.non2xx or self.errors else ""
         return (f"{self.rate:7.1f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
-                f"(wrk {100 * self.client_cpu / self.seconds:.0f}% of a core{problems})")
+                f"CPU {self.cpu_ms:5.2f} ms/req  (wrk {100 * self.client_cpu / self.seconds:.0f}% of a core{problems})")
+
+
+def tree_cpu(*roots: int) -> float:
+    """Seconds of CPU used by the processes ``roots`` and all their descendants (with the children
+    they have reaped, such as recycled LibreOffice workers)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(value) for value in fields[11:15]) / tick  # utime stime cutime cstime
+    total, stack = 0.0, [pid for pid in roots if pid in times]
+    while stack:
+        pid = stack.pop()
+        total += times[pid]
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
 
 
 def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = LETTER) -> Run:
@@ -179,16 +208,16 @@ def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = L
         script, body_file = Path(scratch) / "post.lua", Path(scratch) / "body"
         script.write_text(WRK_SCRIPT)
         body_file.write_bytes(body)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, server_before = resource.getrusage(resource.RUSAGE_CHILDREN), tree_cpu(server.pid)
         done = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(script),
                                f"http://127.0.0.1:{server.port}{path}"],
                               env={**os.environ, "BODY_FILE": str(body_file)}, capture_output=True, text=True, check=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after, server_after = resource.getrusage(resource.RUSAGE_CHILDREN), tree_cpu(server.pid)
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
         sys.exit(f"wrk gave no result:\n{done.stdout}\n{done.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(**json.loads(line[len("RESULT "):]), client_cpu=cpu)
+    return Run(**json.loads(line[len("RESULT "):]), client_cpu=cpu, server_cpu=server_after - server_before)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -212,12 +241,12 @@ def alternate(servers: list[Server], path: str, clients: int, seconds: float, ro
 def report(runs: dict[str, list[Run]], peer: str) -> None:
     """Each server's median run, and its throughput and p99 as ratios of the peer's."""
     base = median_run(runs[peer])
-    print(f"\nmedians of {len(runs[peer])} rounds (ratio = throughput ÷ {peer}'s; p99 ratio = p99 ÷ its p99):")
+    print(f"\nmedians of {len(runs[peer])} rounds (ratios to {peer}: of throughput, of p99, of CPU per request):")
     for name, server_runs in runs.items():
         run = median_run(server_runs)
         spread = statistics.pstdev([r.rate for r in server_runs]) / max(run.rate, 1e-9)
         print(f"  {name:<34} {run.line()}  ratio {run.rate / base.rate:4.2f}  p99 ratio {run.p99 / base.p99:4.2f}"
-              f"  (spread ±{100 * spread:.0f}%)")
+              f"  CPU ratio {run.cpu_ms / base.cpu_ms:4.2f}  (spread ±{100 * spread:.0f}%)")
 
 
 # --- a Python client bounded by a number of requests (bench/rss.py counts requests, not seconds) ---
