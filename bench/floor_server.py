@@ -59,6 +59,7 @@ def main() -> None:
         def load_config(self) -> None:
             for name, value in gunicorn_options(settings, listener.detach(), Path(tempfile.mkdtemp())).items():
                 self.cfg.set(name, value)
+            self.cfg.set("worker_class", "gthread")  # docgen's own stops its job runner on SIGTERM
 
         def load(self) -> Any:
             return app

@@ -12,9 +12,10 @@
   the process that started them.
 
 In both modes the port is bound first, before LibreOffice boots, and answers /healthz and .docx
-at once. SIGTERM stops taking connections, lets running requests finish within
-``shutdown_grace``, stops the job runners (their jobs stay in the store for the next start)
-and the pools, and exits, leaving no LibreOffice process, directory or pipe behind.
+at once. SIGTERM stops taking connections and stops the job runners at their jobs' next
+document (the jobs stay in the store for the next start), so that the running requests have the
+LibreOffice workers to themselves to finish within ``shutdown_grace``; then the pools stop and
+the process exits, leaving no LibreOffice process, directory or pipe behind.
 
 With several processes, /metrics counts across them: prometheus-client's multiprocess mode
 keeps every process's values in files of a private directory, removed when the service stops.
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from . import formatting
 from .converter import ConverterPool, ConverterUnavailable
@@ -139,10 +141,15 @@ class WebProcess:
         admission = self.app.extensions[EXTENSION]
         return bool(admission.active or admission.waiting)
 
-    def stop(self) -> None:
+    def stop_jobs(self) -> None:
+        """Stop the job runner: its jobs end at their next document and stay in the store, free
+        for the next start (or another process)."""
         runner = self.runner
         if runner is not None:
-            runner.stop()  # unfinished jobs stay in the store, free for the next start
+            runner.stop()
+
+    def stop(self) -> None:
+        self.stop_jobs()
         self.pool.stop()
 
 
@@ -178,6 +185,7 @@ def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) ->
         while not stopping:
             server.asyncore.loop(timeout=0.2, map=channels, use_poll=True, count=1)
         server.close()  # no new connections, and the port is free at once
+        process.stop_jobs()
         say("docgen 服务正在停止：等待进行中的请求")
 
         def busy() -> bool:  # requests at work or queued, or answers not yet sent
@@ -197,6 +205,16 @@ def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) ->
 
 
 # --- several processes: gunicorn ---------------------------------------------------------------
+
+
+class _WebWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes."""
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        super().handle_exit(sig, frame)
+        process = self.app.process  # the _Master's, in this process
+        if process is not None:  # out of the signal handler: the runner writes to the job store
+            threading.Thread(target=process.stop_jobs, name="docgen-jobs-stop", daemon=True).start()
 
 
 class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
@@ -275,7 +293,7 @@ def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str
     return {
         "bind": [f"fd://{fd}"],
         "workers": settings.processes,
-        "worker_class": "gthread",
+        "worker_class": _WebWorker,
         "threads": settings.threads,
         "keepalive": KEEPALIVE_SECONDS,
         "graceful_timeout": math.ceil(settings.shutdown_grace) + WORKER_EXIT_SECONDS,

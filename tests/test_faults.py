@@ -237,7 +237,7 @@ def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_
     elapsed = server.terminate()
     streams.join()
     assert elapsed < 3 + SLACK
-    assert server.process.returncode == 0
+    assert server.process.returncode == 0, server.process.stderr.read()
     in_flight = [status for sent, status in answered if sent < sent_before - 0.5]
     assert in_flight and set(in_flight) == {200}  # the requests running at SIGTERM were answered
     time.sleep(0.5)
