@@ -42,6 +42,7 @@ from . import formatting
 from .converter import ConverterPool, ConverterUnavailable
 from .credentials import CredentialStore, is_loopback
 from .errors import ConfigError
+from .jobs.runner import JobRunner
 from .jobs.store import JobStore
 from .profile import Profile
 from .settings import Settings
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
     from flask import Flask
 
 # prometheus-client chooses between values in memory and values in files (its multiprocess
-# mode) from this variable when it is imported, so it is set before the web package is.
+# mode) from this variable when it is imported, so it is set before the web package is: that is
+# why the functions below import from the web package where they need it.
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 METRICS_DIR_PREFIX = "docgen-metrics-"
 METRICS_REFRESH_SECONDS = 1.0  # how stale another process's gauges may be in /metrics
@@ -129,7 +131,7 @@ class WebProcess:
                 say(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。")
 
     @property
-    def runner(self) -> Any:
+    def runner(self) -> JobRunner | None:
         from .web.batch import jobs_of
 
         return jobs_of(self.app).runner  # None when Celery workers run the jobs
