@@ -169,7 +169,9 @@ class Run:
     @property
     def cpu_ms(self) -> float:
         """The server's CPU time per request: unlike the rate, it hardly depends on what else the
-        machine runs, and on a quiet machine the rate is about cores ÷ (this + the client's share)."""
+        machine runs, and on a quiet machine the rate is about cores ÷ (this + the client's share).
+        A run in which a LibreOffice worker was recycled counts too little (a killed LibreOffice is
+        reaped by init, and its time leaves the count), even less than nothing."""
         return 1000 * self.server_cpu / max(self.requests, 1)
 
     def line(self) -> str:
