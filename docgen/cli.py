@@ -12,18 +12,16 @@ import datetime as dt
 import json
 import logging
 import os
-import signal
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import allocator, formatting, service
-from .credentials import CredentialStore, is_loopback
+from . import allocator, service
+from .credentials import CredentialStore
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
@@ -643,86 +641,18 @@ def _log_requests() -> None:
 @_setting_flags
 @click.pass_context
 def serve(ctx: click.Context, **flags: Any) -> None:
-    """启动 HTTP 服务（waitress），并启动 PDF 转换进程池。收到 SIGTERM 后不再接受新请求，
-    等待进行中的请求（至多 shutdown-grace 秒），再停止转换进程并退出。"""
-    from waitress.server import create_server
-
-    from .web import create_app
-    from .web.admission import EXTENSION
-    from .web.batch import jobs_of
+    """启动 HTTP 服务及其 PDF 转换进程池：processes 为 1 时单进程（waitress），大于 1 时多个服务进程
+    （gunicorn）共用一个端口，各有自己的转换进程池。收到 SIGTERM 后不再接受新请求，等待进行中的请求
+    （至多 shutdown-grace 秒），再停止转换进程并退出。"""
+    from .server import serve as run
 
     settings = _settings(ctx, **flags)
-    if not (is_loopback(settings.host) or settings.insecure_open or CredentialStore(settings.data_dir).configured()):
-        raise UsageProblem(
-            f"拒绝在 {settings.host} 上不设访问控制启动：本机以外的任何人都能使用本服务。请先用 "
-            "docgen tokens create 签发接口令牌或用 docgen users create 新建账号（凭据存放于 "
-            f"{settings.data_dir}），或明确给出 --insecure-open"
-        )
-    allocator.hold_down()  # before any thread starts
+    allocator.hold_down()  # before any thread starts (a forked web process trims on its own)
     _log_requests()
-    pool = ConverterPool(settings.pool_settings())
     try:
-        app = create_app({"SETTINGS": settings, "PROFILE": _profile(ctx), "CONVERTER": pool})
-    except DocgenError as exc:  # e.g. a data_dir that cannot be written
+        run(settings, _profile(ctx))
+    except DocgenError as exc:  # an open public address, a port in use, a data_dir that cannot be used
         raise UsageProblem(exc.message) from exc
-    channels: dict[int, Any] = {}
-    try:
-        server = create_server(app, map=channels, host=settings.host, port=settings.port,
-                               threads=settings.threads, ident="docgen")
-    except OSError as exc:
-        raise UsageProblem(f"无法监听 {settings.host}:{settings.port}：{exc.strerror or exc}") from exc
-
-    def start_pool() -> None:
-        try:
-            pool.start()
-            click.echo(f"PDF 转换进程池已启动（{settings.pdf_workers} 个 LibreOffice 进程）", err=True)
-        except ConverterUnavailable as exc:
-            if pool.status()["state"] != "stopping":
-                click.echo(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。", err=True)
-
-    # The port answers at once (/healthz, Word documents) while LibreOffice boots.
-    threading.Thread(target=start_pool, name="docgen-pool-start", daemon=True).start()
-    threading.Thread(target=formatting.warm_up, name="docgen-warm-up", daemon=True).start()
-    runner = jobs_of(app).runner  # None when Celery workers run the jobs
-    if runner is not None:
-        runner.start()  # resumes unfinished jobs; takes up those other processes leave
-    stopping = False
-
-    def stop(*_: Any) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    click.echo(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （API 说明：/openapi.json）", err=True)
-    try:
-        while not stopping:
-            server.asyncore.loop(timeout=0.2, map=channels, use_poll=True, count=1)
-        server.close()  # no new connections, and the port is free at once
-        click.echo("docgen 服务正在停止：等待进行中的请求", err=True)
-        admission = app.extensions[EXTENSION]
-
-        def busy() -> bool:  # requests at work or queued, or answers not yet sent
-            return bool(admission.active or admission.waiting or any(
-                getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in channels.values()))
-
-        until = time.monotonic() + settings.shutdown_grace
-        while busy() and time.monotonic() < until:
-            server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
-    finally:
-        if runner is not None:
-            runner.stop()  # unfinished jobs stay in the store, free for the next start
-        pool.stop()
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-        for channel in list(channels.values()):
-            channel.close()
-    click.echo("docgen 服务已停止", err=True)
-    # Batch jobs still running would make the interpreter wait for their thread pools at exit,
-    # document by document; their claims are given up and everything of ours is cleaned up, so
-    # end here, within the grace.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 @main.command()

@@ -37,7 +37,6 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.shape import CT_Inline
 from docx.package import ImageParts
-from docx.parts.image import ImagePart
 from docx.shared import Length, Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, meta

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # LibreOffice and its Python bridge (PDF), the CJK faces, pdftoppm (previews), and Chromium for
-# the web tests (Playwright drives Debian's browser; its own download does not work here), and
-# redis-server, the broker of the distributed batch jobs (the tests start their own on a free port).
-APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils chromium redis-server)
+# the web tests (Playwright drives Debian's browser; its own download does not work here),
+# redis-server, the broker of the distributed batch jobs (the tests start their own on a free port),
+# and wrk, the light HTTP load generator of bench/http_docx.py and bench/http_pdf.py.
+APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fontconfig poppler-utils chromium redis-server wrk)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

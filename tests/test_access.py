@@ -137,8 +137,9 @@ def test_cli_creates_and_deletes_accounts(tmp_path):
     assert run_cli("users", "list", data_dir=tmp_path).stdout == ""
 
 
-def test_serve_refuses_a_public_address_without_credentials(tmp_path):
-    refused = run_cli("serve", "--host", "0.0.0.0", "--port", "1", data_dir=tmp_path)
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_serve_refuses_a_public_address_without_credentials(tmp_path, processes):
+    refused = run_cli("serve", "--host", "0.0.0.0", "--port", "1", "--processes", processes, data_dir=tmp_path)
     assert refused.exit_code == 2
     assert "拒绝在 0.0.0.0 上不设访问控制启动" in refused.stderr and "--insecure-open" in refused.stderr
 

@@ -1,7 +1,9 @@
 """Issue 13: a real `docgen serve` holds under worker crashes and hangs, load and shutdown.
 
 Each test starts its own server on a free loopback port with the real LibreOffice pool, and
-stops it (and checks nothing of it is left) at the end.
+stops it (and checks nothing of it is left) at the end. Shutdown, admission and settings are
+checked with one web process (waitress) and with two (gunicorn); the pool's faults are the same
+in each web process.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import pytest
 
 from conftest import SAMPLES, libreoffice_workers_of
 from docgen.converter import process_group
+
+MODES = [pytest.param(1, id="one-process"), pytest.param(2, id="two-processes")]
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 LETTER = (SAMPLES / "reply-letter" / "b-suggestion-elevators.json").read_bytes()
@@ -67,19 +71,38 @@ class Server:
             return e.code, dict(e.headers), e.read()
 
     def wait_for_workers(self, count: int, within: float = 90) -> dict:
+        """Wait until every web process reports ``count`` LibreOffice workers alive and idle (each
+        /healthz is answered by one process, and names it); the last health seen."""
         until = time.monotonic() + within
+        ready: set[int] = set()
         while time.monotonic() < until:
             try:
                 status, _, health = self.get("/healthz", timeout=2)
                 if health["pdf"]["alive"] >= count and health["pdf"]["idle"] >= count:
+                    ready.add(health["process"])
+                if ready >= set(self.web_processes()):
                     return health
             except OSError:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.1)
         raise AssertionError(f"the server's {count} workers did not come up")
 
+    def web_processes(self) -> list[int]:
+        """The processes that serve requests: gunicorn's workers (the master's children that run
+        `serve`), or the server itself when it runs alone."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == self.process.pid and b"serve" in cmdline:
+                children.append(int(stat.parent.name))
+        return sorted(children) or [self.process.pid]
+
     def workers(self) -> list[int]:
-        return libreoffice_workers_of(self.process.pid)
+        return [w for web in self.web_processes() for w in libreoffice_workers_of(web)]
 
     def terminate(self, within: float = 20) -> float:
         began = time.monotonic()
@@ -108,9 +131,11 @@ def server_factory():
         shutil.rmtree(server.data_dir, ignore_errors=True)
 
 
-def leftovers(server_pid: int) -> list[str]:
-    """What a server with this pid could have left behind: its workers' directories in /tmp."""
-    return [p.name for p in Path("/tmp").glob(f"docgen-lo-{server_pid}-*")]
+def leftovers(server_pid: int, *web_pids: int) -> list[str]:
+    """What a server with this pid (and these web processes) could have left behind in /tmp: the
+    LibreOffice workers' directories, and the metrics directory of several processes."""
+    return [p.name for pid in (server_pid, *web_pids) for p in Path("/tmp").glob(f"docgen-lo-{pid}-*")] + \
+        [p.name for p in Path("/tmp").glob(f"docgen-metrics-{server_pid}-*")]
 
 
 def load(server: Server, clients: int, seconds: float, body: bytes = LETTER) -> list[tuple[int, float]]:
@@ -190,9 +215,12 @@ def test_worker_stopped_past_the_timeout_under_four_clients_is_retried_or_504(se
     assert server.terminate() < 15
 
 
-def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_nothing(server_factory):
-    server = server_factory("--pdf-workers", "2", "--shutdown-grace", "3")
+@pytest.mark.parametrize("processes", MODES)
+def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_nothing(server_factory, processes):
+    server = server_factory("--pdf-workers", "2", "--shutdown-grace", "3", "--processes", str(processes))
     server.wait_for_workers(2)
+    web = server.web_processes()
+    assert len(web) == processes
     workers = server.workers()
     pipes = [p for w in workers for p in _noted_pipes(w)]
     assert pipes and all(Path(p).exists() for p in pipes)
@@ -201,22 +229,46 @@ def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_
         status, _, body = server.post("/api/v1/batch/jobs", json.dumps(
             {"kind": "reply-letter", "cases": [case] * 200, "output": "zip", "document_format": "pdf"}).encode())
         assert status == 202, body
-    streams = threading.Thread(target=load, args=(server, 2, 4))
+    answered: list[tuple[float, int | None]] = []  # (when sent, status or None when refused/cut)
+    streams = threading.Thread(target=send_until_refused, args=(server, 2, answered))
     streams.start()
     time.sleep(1.5)
+    sent_before = time.monotonic()
     elapsed = server.terminate()
     streams.join()
     assert elapsed < 3 + SLACK
-    assert server.process.returncode == 0
+    assert server.process.returncode == 0, server.process.stderr.read()
+    in_flight = [status for sent, status in answered if sent < sent_before - 0.5]
+    assert in_flight and set(in_flight) == {200}  # the requests running at SIGTERM were answered
     time.sleep(0.5)
     assert server.workers() == [] and all(process_group(w) == [] for w in workers)
-    assert leftovers(server.process.pid) == []
+    assert all(not Path(f"/proc/{pid}").exists() for pid in web)
+    assert leftovers(server.process.pid, *web) == []
     assert not any(Path(p).exists() for p in pipes)
     with socket.socket() as s:  # nothing listens any more: a restart can bind, as waitress does
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", server.port))
         s.listen()
     assert "启动" in server.process.stderr.read()
+
+
+def send_until_refused(server: Server, clients: int, answered: list[tuple[float, int | None]]) -> None:
+    """``clients`` clients posting PDF requests back to back until the server stops taking them."""
+    def client() -> None:
+        while True:
+            sent = time.monotonic()
+            try:
+                status, _, _ = server.post("/api/v1/documents/reply-letter?format=pdf", LETTER, timeout=REQUEST_TIMEOUT)
+            except OSError:  # refused, or cut: the server stopped taking requests
+                answered.append((sent, None))
+                return
+            answered.append((sent, status))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def home_of(worker: int) -> Path:
@@ -229,8 +281,10 @@ def _noted_pipes(worker: int) -> list[str]:
     return (home_of(worker) / "pipes").read_text().split()
 
 
-def test_healthz_answers_in_milliseconds_while_the_queue_overflows_with_503(server_factory):
-    server = server_factory("--pdf-workers", "1", "--concurrency", "1", "--queue-size", "2", "--pdf-timeout", "10")
+@pytest.mark.parametrize("processes", MODES)
+def test_healthz_answers_in_milliseconds_while_the_queue_overflows_with_503(server_factory, processes):
+    server = server_factory("--pdf-workers", "1", "--concurrency", "1", "--queue-size", "2", "--pdf-timeout", "10",
+                            "--processes", str(processes))
     server.wait_for_workers(1)
     batch = json.dumps({"kind": "reply-letter", "cases": [json.loads(SHORT)] * 200, "output": "zip"}).encode()
     answers: list[tuple[int, dict]] = []
@@ -252,17 +306,21 @@ def test_healthz_answers_in_milliseconds_while_the_queue_overflows_with_503(serv
     for sender in senders:
         sender.join()
     refused = [headers for status, headers in answers if status == 503]
-    assert len(refused) >= 5 and all(int(h["Retry-After"]) >= 1 for h in refused)
+    # Each process takes one at work and two queued: the rest of the eight are refused.
+    assert len(refused) >= len(senders) - 3 * processes and all(int(h["Retry-After"]) >= 1 for h in refused)
     assert sum(1 for status, _ in answers if status == 200) >= 1
     assert len(health_times) >= 3 and max(health_times) < 0.5
     server.terminate()
 
 
-def test_docgen_serve_reads_the_pdf_timeout_from_the_environment(server_factory):
-    server = server_factory("--pdf-workers", "1", env={"DOCGEN_PDF_TIMEOUT": "7"})
+@pytest.mark.parametrize("processes", MODES)
+def test_docgen_serve_reads_the_pdf_timeout_from_the_environment(server_factory, processes):
+    server = server_factory("--pdf-workers", "1", env={"DOCGEN_PDF_TIMEOUT": "7", "DOCGEN_PROCESSES": str(processes)})
     server.wait_for_workers(1)
-    cmdline = Path(f"/proc/{server.workers()[0]}/cmdline").read_bytes().split(b"\0")
-    assert cmdline[cmdline.index(b"--conversion-timeout") + 1] == b"7"
+    assert len(server.workers()) == processes  # one LibreOffice worker in each web process
+    for worker in server.workers():
+        cmdline = Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[cmdline.index(b"--conversion-timeout") + 1] == b"7"
     _, _, health = server.get("/healthz")
     assert health["status"] == "ok"
     server.terminate()

@@ -57,7 +57,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     store = CredentialStore(settings.data_dir)
     app.extensions[EXTENSION] = store
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(settings.data_dir, store)
+        app.config["SECRET_KEY"] = secret_key(settings.data_dir, store)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -107,9 +107,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         return {"signed_in_user": client.name if client.kind == "user" else None}
 
 
-def _secret_key(data_dir: Path, store: CredentialStore) -> str:
+def secret_key(data_dir: Path, store: CredentialStore) -> str:
     """The key that signs login sessions: kept in ``data_dir`` (0600) once accounts exist, so that
-    logins survive a restart; a per-process key while the service is open."""
+    logins survive a restart; a new key for each start while the service is open."""
     path = Path(data_dir) / SECRET_KEY_FILE
     if path.exists():
         return path.read_text("ascii").strip()

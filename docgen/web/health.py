@@ -1,6 +1,9 @@
-"""/healthz: answers at once under any load (it takes no lock and waits on nothing)."""
+"""/healthz: answers at once under any load (it takes no lock and waits on nothing). With several
+web processes, the pool and the queue are those of the process that answered."""
 
 from __future__ import annotations
+
+import os
 
 from flask import Blueprint, Response, current_app, jsonify
 
@@ -19,6 +22,7 @@ def healthz() -> tuple[Response, int]:
     body = {
         "status": "degraded" if degraded else "ok",
         "kinds": [k.name for k in all_kinds()],
+        "process": os.getpid(),
         "pdf": pdf,
         "requests": current_app.extensions[EXTENSION].status(),
     }

@@ -154,6 +154,8 @@ HEALTH = {
     "properties": {
         "status": {"type": "string", "enum": ["ok", "degraded"]},
         "kinds": {"type": "array", "items": {"type": "string"}},
+        "process": {"type": "integer", "description": "答复的服务进程号；池与队列是该进程的 / the web process that answered, "
+                                                      "whose pool and queue these are"},
         "pdf": {"type": "object", "description": "PDF 转换进程池的状态 / the LibreOffice pool",
                 "properties": {"state": {"type": "string", "enum": ["ok", "degraded", "stopping"]},
                                "workers": {"type": "integer"}, "alive": {"type": "integer"}, "idle": {"type": "integer"},

@@ -1,0 +1,321 @@
+"""``docgen serve``: the HTTP face on one port, served by one web process or several.
+
+- ``processes = 1`` (the default): one process, served by waitress. A clerk's own machine
+  needs no more, and it costs one Python process and one LibreOffice pool.
+- ``processes = N > 1``: gunicorn's master forks N web processes (gthread workers, with as
+  many threads as waitress gets) that take connections from the one listening socket. Python
+  runs one thread at a time per process, so a single process renders on one core whatever the
+  threads; N processes render on N. Each builds its own app after the fork, with its own
+  LibreOffice pool of ``pdf_workers`` and its own job runner (the runners share the job store
+  and its leases, as separate ``serve`` processes always could). The master replaces a web
+  process that dies; the LibreOffice workers of the dead one end themselves, since they watch
+  the process that started them.
+
+In both modes the port is bound first, before LibreOffice boots, and answers /healthz and .docx
+at once. SIGTERM stops taking connections and stops the job runners at their jobs' next
+document (the jobs stay in the store for the next start), so that the running requests have the
+LibreOffice workers to themselves to finish within ``shutdown_grace``; then the pools stop and
+the process exits, leaving no LibreOffice process, directory or pipe behind.
+
+With several processes, /metrics counts across them: prometheus-client's multiprocess mode
+keeps every process's values in files of a private directory, removed when the service stops.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
+
+from . import formatting
+from .converter import ConverterPool, ConverterUnavailable
+from .credentials import CredentialStore, is_loopback
+from .errors import ConfigError
+from .jobs.runner import JobRunner
+from .jobs.store import JobStore
+from .profile import Profile
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# prometheus-client chooses between values in memory and values in files (its multiprocess
+# mode) from this variable when it is imported, so it is set before the web package is: that is
+# why the functions below import from the web package where they need it.
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+METRICS_DIR_PREFIX = "docgen-metrics-"
+METRICS_REFRESH_SECONDS = 1.0  # how stale another process's gauges may be in /metrics
+WORKER_EXIT_SECONDS = 3  # a web process's own clean-up after the grace: its runner and pool
+KEEPALIVE_SECONDS = 15  # an idle kept-alive connection waits in the poller, holding no thread
+
+
+def say(text: str) -> None:
+    """A line for whoever runs the service, on standard error."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def serve(settings: Settings, profile: Profile) -> None:
+    """Run the service until SIGTERM (or SIGINT). Raises :class:`ConfigError` in Chinese when it
+    cannot start: an open service on a public address, a port in use, an unusable data_dir."""
+    _check_access(settings)
+    listener = _bind(settings)
+    JobStore(settings.data_dir)  # an unusable data_dir stops here, before any process starts
+    if settings.processes == 1:
+        _serve_one(settings, profile, listener)
+    else:
+        _serve_many(settings, profile, listener)
+
+
+def _check_access(settings: Settings) -> None:
+    if not (is_loopback(settings.host) or settings.insecure_open or CredentialStore(settings.data_dir).configured()):
+        raise ConfigError(
+            f"拒绝在 {settings.host} 上不设访问控制启动：本机以外的任何人都能使用本服务。请先用 "
+            "docgen tokens create 签发接口令牌或用 docgen users create 新建账号（凭据存放于 "
+            f"{settings.data_dir}），或明确给出 --insecure-open"
+        )
+
+
+def _bind(settings: Settings) -> socket.socket:
+    """The listening socket, bound before anything slow starts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            settings.host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        listener = socket.socket(family, kind, proto)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(1024)
+    except OSError as exc:
+        raise ConfigError(f"无法监听 {settings.host}:{settings.port}：{exc.strerror or exc}") from exc
+    return listener
+
+
+class WebProcess:
+    """One web process: the app, with its LibreOffice pool and its job runner."""
+
+    def __init__(self, settings: Settings, profile: Profile, secret_key: str | None = None):
+        from .web import create_app
+
+        self.settings = settings
+        self.pool = ConverterPool(settings.pool_settings())
+        config: dict[str, Any] = {"SETTINGS": settings, "PROFILE": profile, "CONVERTER": self.pool}
+        if secret_key is not None:
+            config["SECRET_KEY"] = secret_key
+        self.app: Flask = create_app(config)
+
+    def start(self) -> None:
+        """Boot the pool and load the title dictionary in the background (the port already
+        answers), and take up the store's unfinished jobs."""
+        threading.Thread(target=self._start_pool, name="docgen-pool-start", daemon=True).start()
+        threading.Thread(target=formatting.warm_up, name="docgen-warm-up", daemon=True).start()
+        runner = self.runner
+        if runner is not None:
+            runner.start()  # resumes unfinished jobs; takes up those other processes leave
+
+    def _start_pool(self) -> None:
+        try:
+            self.pool.start()
+            say(f"PDF 转换进程池已启动（进程 {os.getpid()}，{self.settings.pdf_workers} 个 LibreOffice 进程）")
+        except ConverterUnavailable as exc:
+            if self.pool.status()["state"] != "stopping":
+                say(f"docgen：{exc.message}。Word 文书照常生成，PDF 请求将返回 503。")
+
+    @property
+    def runner(self) -> JobRunner | None:
+        from .web.batch import jobs_of
+
+        return jobs_of(self.app).runner  # None when Celery workers run the jobs
+
+    def busy(self) -> bool:
+        """Whether requests are at work or queued for a working slot."""
+        from .web.admission import EXTENSION
+
+        admission = self.app.extensions[EXTENSION]
+        return bool(admission.active or admission.waiting)
+
+    def stop_jobs(self) -> None:
+        """Stop the job runner: its jobs end at their next document and stay in the store, free
+        for the next start (or another process)."""
+        runner = self.runner
+        if runner is not None:
+            runner.stop()
+
+    def stop(self) -> None:
+        self.stop_jobs()
+        self.pool.stop()
+
+
+def _leave() -> None:
+    """End the process now: batch jobs still running would make the interpreter wait for their
+    thread pools at exit, document by document; their claims are given up and everything of
+    ours is cleaned up, so end here, within the grace."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+# --- one process: waitress --------------------------------------------------------------------
+
+
+def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) -> None:
+    from waitress.server import create_server
+
+    process = WebProcess(settings, profile)
+    channels: dict[int, Any] = {}
+    server = create_server(process.app, map=channels, sockets=[listener], threads=settings.threads, ident="docgen")
+    process.start()
+    stopping = False
+
+    def stop(*_: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    say(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （API 说明：/openapi.json）")
+    try:
+        while not stopping:
+            server.asyncore.loop(timeout=0.2, map=channels, use_poll=True, count=1)
+        server.close()  # no new connections, and the port is free at once
+        process.stop_jobs()
+        say("docgen 服务正在停止：等待进行中的请求")
+
+        def busy() -> bool:  # requests at work or queued, or answers not yet sent
+            return process.busy() or any(
+                getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in channels.values())
+
+        until = time.monotonic() + settings.shutdown_grace
+        while busy() and time.monotonic() < until:
+            server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
+    finally:
+        process.stop()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        for channel in list(channels.values()):
+            channel.close()
+    say("docgen 服务已停止")
+    _leave()
+
+
+# --- several processes: gunicorn ---------------------------------------------------------------
+
+
+class _WebWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes."""
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        super().handle_exit(sig, frame)
+        process = self.app.process  # the _Master's, in this process
+        if process is not None:  # out of the signal handler: the runner writes to the job store
+            threading.Thread(target=process.stop_jobs, name="docgen-jobs-stop", daemon=True).start()
+
+
+class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+    """gunicorn's master over the bound socket; each web process builds its own app after the fork."""
+
+    def __init__(self, settings: Settings, profile: Profile, listener: socket.socket, metrics_dir: Path):
+        from .web.auth import secret_key  # the web package, once the metrics directory is set
+
+        self.settings, self.profile, self.metrics_dir = settings, profile, metrics_dir
+        self.fd = listener.detach()  # gunicorn takes the bound socket over
+        # One key for every process, so that a login (and its CSRF token) holds wherever its
+        # next request lands.
+        self.secret_key = secret_key(settings.data_dir, CredentialStore(settings.data_dir))
+        self.process: WebProcess | None = None  # in a web process, once loaded
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in gunicorn_options(self.settings, self.fd, self.metrics_dir).items():
+            self.cfg.set(name, value)
+        self.cfg.set("post_worker_init", self._started)
+        self.cfg.set("worker_exit", self._exited)
+
+    def load(self) -> Flask:
+        self.process = WebProcess(self.settings, self.profile, self.secret_key)
+        return self.process.app
+
+    def _started(self, worker: Any) -> None:
+        from .web.metrics import metrics_of
+
+        assert self.process is not None
+        self.process.start()
+        metrics_of(self.process.app).refresh_every(METRICS_REFRESH_SECONDS)
+
+    def _exited(self, arbiter: Any, worker: Any) -> None:
+        # gunicorn also calls this in the master, for a worker found gone; and a web process
+        # whose app could not be built leaves with gunicorn's own exit code, which stops the master.
+        if os.getpid() == worker.pid and self.process is not None:
+            self.process.stop()
+            _leave()
+
+
+def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -> None:
+    master = os.getpid()
+    metrics_dir = _metrics_dir(settings.work_dir)
+    os.environ[METRICS_DIR_ENV] = str(metrics_dir)
+    try:
+        _Master(settings, profile, listener, metrics_dir).run()
+    finally:
+        if os.getpid() == master:  # not in a web process leaving through here
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str, Any]:
+    """gunicorn's settings for ``settings`` over the bound socket ``fd``, but for the hooks that
+    build and stop the web processes (bench/floor_server.py serves its peer app with them too)."""
+
+    def ready(arbiter: Any) -> None:
+        say(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （{settings.processes} 个服务进程；"
+            "API 说明：/openapi.json）")
+
+    def forked(arbiter: Any, worker: Any) -> None:
+        # In the new process only: its requests get the grace, and the master waits a little
+        # longer, for the process's own clean-up.
+        worker.cfg.set("graceful_timeout", math.ceil(settings.shutdown_grace))  # gunicorn counts whole seconds
+
+    def child_gone(arbiter: Any, worker: Any) -> None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, str(metrics_dir))  # its gauges no longer count
+        if arbiter.LISTENERS:  # not stopping: the master starts another
+            say(f"docgen：服务进程 {worker.pid} 已退出，由新的服务进程接替")
+
+    def halted(arbiter: Any) -> None:
+        say("docgen 服务已停止")
+
+    return {
+        "bind": [f"fd://{fd}"],
+        "workers": settings.processes,
+        "worker_class": _WebWorker,
+        "threads": settings.threads,
+        "keepalive": KEEPALIVE_SECONDS,
+        "graceful_timeout": math.ceil(settings.shutdown_grace) + WORKER_EXIT_SECONDS,
+        "forwarded_allow_ips": "",  # trust no proxy header, as waitress does
+        "control_socket_disable": True,  # no control socket file in $HOME or $XDG_RUNTIME_DIR
+        "proc_name": "docgen",
+        "loglevel": "warning",  # the request log is docgen's own (docgen.requests)
+        "when_ready": ready,
+        "post_fork": forked,
+        "child_exit": child_gone,
+        "on_exit": halted,
+    }
+
+
+def _metrics_dir(work_dir: Path) -> Path:
+    """A fresh directory for this service's metrics; those of services killed before they could
+    remove theirs (their pid is in the name) are removed."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for path in work_dir.glob(f"{METRICS_DIR_PREFIX}*-*"):
+        owner = path.name[len(METRICS_DIR_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(path, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-", dir=work_dir))

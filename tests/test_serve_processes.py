@@ -1,0 +1,138 @@
+"""`docgen serve --processes 2`: two web processes (gunicorn) behind one port on loopback, each with
+its own LibreOffice pool, against the real processes: both answer, the master replaces one that is
+killed (its LibreOffice workers leave with it), and /metrics adds up both.
+
+Shutdown with running requests, admission and settings are checked in both modes in test_faults.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import libreoffice_workers_of, open_docx
+from docgen.converter import process_group
+from test_faults import LETTER, Server, home_of, leftovers, server_factory  # noqa: F401 — the fixture stops the servers
+
+PDF = "/api/v1/documents/reply-letter?format=pdf"
+DOCX = "/api/v1/documents/reply-letter"
+
+
+def two_processes(server_factory) -> Server:
+    server = server_factory("--processes", "2", "--pdf-workers", "1")
+    server.wait_for_workers(1)
+    assert len(server.web_processes()) == 2
+    return server
+
+
+def post_all(server: Server, path: str, count: int, clients: int = 4) -> list[tuple[int, bytes]]:
+    """``count`` posts of the letter, ``clients`` at a time, each on a new connection."""
+    with ThreadPoolExecutor(clients) as pool:
+        return [(status, body) for status, _, body in pool.map(lambda _: server.post(path, LETTER), range(count))]
+
+
+def metric(server: Server, line: str) -> float:
+    """The value of the sample ``line`` names (its name and labels as exposed)."""
+    with urllib.request.urlopen(server.base + "/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = re.search(rf"^{re.escape(line)} (\S+)$", text, re.M)
+    assert found, f"{line} not in /metrics:\n{text}"
+    return float(found.group(1))
+
+
+def wait_until(condition, within: float = 60, every: float = 0.2):
+    until = time.monotonic() + within
+    while time.monotonic() < until:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("the condition did not come true in time")
+
+
+def test_two_processes_share_the_port_and_both_convert_documents(server_factory):
+    server = two_processes(server_factory)
+    docx = post_all(server, DOCX, 8)
+    assert {status for status, _ in docx} == {200}
+    assert all(open_docx(body).paragraphs for _, body in docx)
+    pdfs = post_all(server, PDF, 16)
+    assert {status for status, _ in pdfs} == {200} and all(body.startswith(b"%PDF") for _, body in pdfs)
+
+    conversions: dict[int, int] = {}  # each process's own pool, as its /healthz reports it
+
+    def both_seen() -> bool:
+        health = server.get("/healthz")[2]
+        conversions[health["process"]] = health["pdf"]["conversions"]
+        return set(conversions) == set(server.web_processes())
+
+    wait_until(both_seen)
+    assert sum(conversions.values()) == 16 and all(count >= 1 for count in conversions.values()), conversions
+    assert server.terminate() < 15
+
+
+def test_metrics_add_up_the_requests_and_pools_of_both_processes(server_factory):
+    server = two_processes(server_factory)
+    assert {status for status, _ in post_all(server, DOCX, 12)} == {200}
+    assert {status for status, _ in post_all(server, PDF, 6)} == {200}
+    # Whichever process answers the scrape, it counts what both did.
+    for _ in range(4):
+        assert metric(server, 'docgen_documents_rendered_total{format="docx",kind="reply-letter"}') == 12
+        assert metric(server, 'docgen_documents_rendered_total{format="pdf",kind="reply-letter"}') == 6
+        assert metric(server, 'docgen_http_requests_total{method="POST",route="/api/v1/documents/<kind>",status="200"}') == 18
+        assert metric(server, "docgen_pdf_conversions_total") == 6
+    # Each process copies its pool's state every second: one worker each, two in all.
+    wait_until(lambda: metric(server, 'docgen_pdf_workers{state="configured"}') == 2)
+    assert metric(server, "docgen_requests_active") <= 1  # the scrape's own process copies at scrape time
+    assert server.terminate() < 15
+
+
+def test_a_killed_web_process_is_replaced_and_its_libreoffice_workers_leave(server_factory):
+    server = two_processes(server_factory)
+    assert {status for status, _ in post_all(server, DOCX, 8)} == {200}
+    victim, survivor = server.web_processes()
+    victim_workers = libreoffice_workers_of(victim)
+    homes = [home_of(worker) for worker in victim_workers]
+    assert victim_workers and all(home.exists() for home in homes)
+
+    os.kill(victim, signal.SIGKILL)
+    # The other process answers at once, documents and PDFs.
+    assert {status for status, _ in post_all(server, DOCX, 6)} == {200}
+    assert {status for status, _ in post_all(server, PDF, 2)} == {200}
+
+    replaced = wait_until(lambda: victim not in server.web_processes() and len(server.web_processes()) == 2)
+    assert replaced and survivor in server.web_processes()
+    server.wait_for_workers(1)  # the new process has its own pool
+    wait_until(lambda: all(process_group(worker) == [] for worker in victim_workers), within=15)
+    wait_until(lambda: not any(home.exists() for home in homes), within=15)
+    # The dead process's counts stay; its pool no longer counts among the workers.
+    assert metric(server, 'docgen_documents_rendered_total{format="docx",kind="reply-letter"}') == 14
+    wait_until(lambda: metric(server, 'docgen_pdf_workers{state="configured"}') == 2)
+    web = server.web_processes()
+    assert server.terminate() < 15
+    assert server.process.returncode == 0
+    time.sleep(0.5)
+    assert server.workers() == [] and leftovers(server.process.pid, victim, *web) == []
+
+
+def test_settings_reach_every_process_and_a_port_in_use_is_refused(server_factory):
+    server = server_factory("--processes", "2", "--pdf-workers", "2", "--concurrency", "3", "--queue-size", "5")
+    server.wait_for_workers(2)
+    seen: dict[int, dict] = {}
+
+    def both_seen() -> bool:
+        health = server.get("/healthz")[2]
+        seen[health["process"]] = health
+        return len(seen) == 2
+
+    wait_until(both_seen)
+    assert all(h["requests"]["concurrency"] == 3 and h["requests"]["queue"] == 5 and h["pdf"]["workers"] == 2
+               for h in seen.values())
+    taken = server_factory("--processes", "2", "--port", str(server.port))
+    assert taken.process.wait(timeout=30) == 2
+    assert f"无法监听 127.0.0.1:{server.port}" in taken.process.stderr.read()
+    assert server.terminate() < 15
+
