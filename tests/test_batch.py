@@ -462,9 +462,25 @@ def test_running_job_shows_progress_and_its_result_is_409_until_done():
     converter = BlankPdfConverter()
     converter.gate.clear()
     client = create_app({"TESTING": True, "CONVERTER": converter}).test_client()
-    job = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": sample_cases(), "output": "pdf"}).get_json()
+    job = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": sample_cases(), "output": "zip",
+                                                  "document_format": "pdf"}).get_json()
     running = wait_for(client, job["status_url"], until=("running",))[-1]
-    assert running["done"] < running["total"] and "report" not in running
+    assert running["done"] < running["total"] and "report" not in running  # each PDF waits for the gate
+    assert_problem(client.get(job["result_url"]), 409, "job_not_ready")
+    converter.gate.set()
+    final = wait_for(client, job["status_url"])[-1]
+    assert final["state"] == "done" and final["done"] == final["total"] == 4
+
+
+def test_a_merged_pdf_job_runs_until_its_documents_are_converted_and_its_result_is_409_until_then():
+    converter = BlankPdfConverter()
+    converter.gate.clear()
+    client = create_app({"TESTING": True, "CONVERTER": converter}).test_client()
+    job = client.post("/api/v1/batch/jobs", json={"kind": KIND, "cases": sample_cases(), "output": "pdf"}).get_json()
+    wait_for(client, job["status_url"], until=("running",))
+    time.sleep(0.3)  # every .docx is rendered by now; the conversion waits for the gate
+    running = client.get(job["status_url"]).get_json()
+    assert running["state"] == "running" and running["done"] <= running["total"] and "report" not in running
     assert_problem(client.get(job["result_url"]), 409, "job_not_ready")
     converter.gate.set()
     assert wait_for(client, job["status_url"])[-1]["done"] == 4

@@ -313,6 +313,8 @@ document.addEventListener("submit", async (event) => {
     bar.max = state.total || 1;
     bar.value = state.done || 0;
     text.textContent = `已生成 ${state.done || 0} / ${state.total || "?"} 件`;
+    // A merged PDF is converted once every document is rendered: the last step takes a while.
+    if (state.total && state.done >= state.total) text.textContent += "，正在汇总为一个文件……";
     if (state.state === "done") {
       const link = el("a", { href: job.result_url, id: "batch-download" }, "下载结果");
       text.replaceChildren(document.createTextNode(`完成：已生成 ${state.done} 件。`), link);
