@@ -29,7 +29,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from docgen.converter import process_group
+from docgen.converter import process_group, workers_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [
@@ -62,17 +62,6 @@ def tree_bytes(root: Path) -> int:
     return total
 
 
-def workers_of(server: int) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if any(part.endswith(b"uno_worker.py") for part in cmdline) and str(server).encode() in cmdline:
-                found.append(int(proc.name))
-    return found
 
 
 def request(base: str, index: int) -> tuple[str, int, float]:

@@ -140,6 +140,20 @@ def process_group(group: int) -> list[int]:
     return members
 
 
+def workers_of(parent: int) -> list[int]:
+    """The worker drivers (``uno_worker.py``) that the docgen process ``parent`` started, from /proc."""
+    script, owner = str(WORKER_SCRIPT).encode(), str(parent).encode()
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if len(argv) > 2 and argv[1] == script and argv[2] == owner:
+            found.append(int(cmdline.parent.name))
+    return found
+
+
 def remove_work_dir(home: Path) -> None:
     """A worker's directory, and the pipe sockets it noted down outside it."""
     try:

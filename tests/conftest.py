@@ -218,17 +218,3 @@ def reply_letter_pdfs(pool, tmp_path_factory) -> dict[str, Path]:
         out[sample.stem] = work / f"{sample.stem}.pdf"
         out[sample.stem].write_bytes(render_pdf_sample("reply-letter", sample, pool))
     return out
-
-
-def libreoffice_workers_of(parent_pid: int) -> list[int]:
-    """LibreOffice workers started by ``parent_pid`` (the launcher names its parent)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if any(part.endswith(b"uno_worker.py") for part in cmdline) and str(parent_pid).encode() in cmdline:
-                found.append(int(proc.name))
-    return found

@@ -24,9 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
-from conftest import SAMPLES, libreoffice_workers_of
-from docgen.converter import process_group
+from docgen.converter import process_group, workers_of
 
 MODES = [pytest.param(1, id="one-process"), pytest.param(2, id="two-processes")]
 
@@ -102,7 +102,7 @@ class Server:
         return sorted(children) or [self.process.pid]
 
     def workers(self) -> list[int]:
-        return [w for web in self.web_processes() for w in libreoffice_workers_of(web)]
+        return [w for web in self.web_processes() for w in workers_of(web)]
 
     def terminate(self, within: float = 20) -> float:
         began = time.monotonic()

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 import docgen
-from conftest import SAMPLES, libreoffice_workers_of, load_case, render_pdf_sample
+from conftest import SAMPLES, load_case, render_pdf_sample
 from docgen import converter as converter_module
 from docgen.cli import main
-from docgen.converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings
+from docgen.converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable, PoolSettings, workers_of
 from docgen.engine import DocumentProperties
 from docgen.pdf import finish, merge
 from docgen.web import create_app
@@ -265,10 +265,10 @@ def test_workers_of_a_killed_process_go_away_by_themselves():
             "pool = ConverterPool(PoolSettings(workers=1)); pool.start(); print('ready', flush=True); time.sleep(120)")
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert parent.stdout.readline().strip() == "ready"
-    assert libreoffice_workers_of(parent.pid)
+    assert workers_of(parent.pid)
     os.kill(parent.pid, signal.SIGKILL)  # no chance to clean up
     parent.wait()
     deadline = time.monotonic() + 15
-    while libreoffice_workers_of(parent.pid) and time.monotonic() < deadline:
+    while workers_of(parent.pid) and time.monotonic() < deadline:
         time.sleep(0.3)
-    assert libreoffice_workers_of(parent.pid) == []
+    assert workers_of(parent.pid) == []

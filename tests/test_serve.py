@@ -8,7 +8,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import SAMPLES, libreoffice_workers_of, open_docx
+from conftest import SAMPLES, open_docx
+
+from docgen.converter import workers_of
 
 
 def free_port() -> int:
@@ -41,9 +43,9 @@ def test_docgen_serve_answers_health_and_renders_a_letter():
         with urllib.request.urlopen(request, timeout=30) as r:
             assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
             assert open_docx(r.read()).paragraphs
-        assert libreoffice_workers_of(server.pid)  # the pool started with the service
+        assert workers_of(server.pid)  # the pool started with the service
     finally:
         server.terminate()  # SIGTERM, as a service manager stops it
         server.wait(timeout=20)
     time.sleep(1)
-    assert libreoffice_workers_of(server.pid) == []  # the pool stopped its LibreOffice workers
+    assert workers_of(server.pid) == []  # the pool stopped its LibreOffice workers

@@ -14,9 +14,10 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import libreoffice_workers_of, open_docx
-from docgen.converter import process_group
+from conftest import open_docx
 from test_faults import LETTER, Server, home_of, leftovers, server_factory  # noqa: F401 — the fixture stops the servers
+
+from docgen.converter import process_group, workers_of
 
 PDF = "/api/v1/documents/reply-letter?format=pdf"
 DOCX = "/api/v1/documents/reply-letter"
@@ -94,7 +95,7 @@ def test_a_killed_web_process_is_replaced_and_its_libreoffice_workers_leave(serv
     server = two_processes(server_factory)
     assert {status for status, _ in post_all(server, DOCX, 8)} == {200}
     victim, survivor = server.web_processes()
-    victim_workers = libreoffice_workers_of(victim)
+    victim_workers = workers_of(victim)
     homes = [home_of(worker) for worker in victim_workers]
     assert victim_workers and all(home.exists() for home in homes)
 
