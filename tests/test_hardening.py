@@ -21,6 +21,7 @@ from docgen.converter import ConverterPool, PoolSettings, process_group, remove_
 from docgen.errors import ConfigError
 from docgen.settings import load_settings
 from docgen.web import create_app
+from docgen.web.admission import Admission
 from docgen.web.disposition import content_disposition
 
 SHORT = SAMPLES / "reply-letter" / "a-suggestion-bus-shelter.json"
@@ -202,6 +203,34 @@ def test_waiting_in_the_queue_counts_against_the_deadline(monkeypatch):
     finally:
         admission.leave()
     assert response.status_code == 503 and 0.4 < time.monotonic() - began < 2
+
+
+def test_slots_go_to_waiting_requests_in_the_order_they_came_and_no_newcomer_overtakes():
+    admission = Admission(concurrency=1, queue_size=8)
+    assert admission.enter(1)
+    admitted: list[int] = []
+
+    def until(condition) -> None:
+        deadline = time.monotonic() + 5
+        while not condition():
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+
+    waiters = []
+    for n in range(5):
+        waiters.append(threading.Thread(target=lambda n=n: admission.enter(10) and admitted.append(n)))
+        waiters[-1].start()
+        until(lambda n=n: admission.waiting == n + 1)
+    admission.leave()
+    until(lambda: admitted == [0])
+    assert not admission.enter(0.05)  # the queue is not empty: a newcomer waits its turn, here in vain
+    assert admission.waiting == 4  # and gave its place up when its time ran out
+    for count in range(2, 6):
+        admission.leave()
+        until(lambda count=count: len(admitted) == count)
+    assert admitted == [0, 1, 2, 3, 4] and admission.active == 1
+    for waiter in waiters:
+        waiter.join()
 
 
 # --- small ones --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-import time
+from collections import deque
 from contextvars import Token
 
 from flask import Flask, Response, g, request
@@ -23,36 +23,45 @@ EXTENSION = "docgen.admission"
 
 
 class Admission:
+    """Working slots taken in the order requests came: a request that finds them all taken waits
+    in a first-come, first-served queue, and a slot given up passes straight to the longest
+    waiter, so that a newcomer can never overtake a request that has been waiting."""
+
     def __init__(self, concurrency: int, queue_size: int):
         self.concurrency, self.queue_size = concurrency, queue_size
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        self._queue: deque[threading.Event] = deque()
         self.active = 0
-        self.waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        return len(self._queue)
 
     def enter(self, timeout: float) -> bool:
         """Take a working slot within ``timeout`` seconds; False when the queue is full or the
         time ran out."""
-        until = time.monotonic() + timeout
-        with self._changed:
-            if self.active >= self.concurrency:
-                if self.waiting >= self.queue_size:
-                    return False
-                self.waiting += 1
-                try:
-                    while self.active >= self.concurrency:
-                        remaining = until - time.monotonic()
-                        if remaining <= 0:
-                            return False
-                        self._changed.wait(remaining)
-                finally:
-                    self.waiting -= 1
-            self.active += 1
+        with self._lock:
+            if self.active < self.concurrency and not self._queue:
+                self.active += 1
+                return True
+            if len(self._queue) >= self.queue_size:
+                return False
+            turn = threading.Event()
+            self._queue.append(turn)
+        if turn.wait(max(0.0, timeout)):
             return True
+        with self._lock:
+            if turn.is_set():  # the slot came as the time ran out: it is this request's now
+                return True
+            self._queue.remove(turn)
+            return False
 
     def leave(self) -> None:
-        with self._changed:
-            self.active -= 1
-            self._changed.notify_all()
+        with self._lock:
+            if self._queue:
+                self._queue.popleft().set()  # the slot passes on; active stays the same
+            else:
+                self.active -= 1
 
     def status(self) -> dict[str, int]:
         return {"active": self.active, "waiting": self.waiting, "concurrency": self.concurrency, "queue": self.queue_size}
