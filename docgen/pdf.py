@@ -39,7 +39,7 @@ def finish(
     :func:`_append_update`), so LibreOffice's pages, fonts and streams are neither parsed nor
     written again; only a draft, whose pages get the stamp, is rewritten by pypdf first."""
     if watermark is not None:
-        pdf = _stamped(pdf, watermark)
+        pdf = stamp(pdf, watermark)
     moment = _pdf_date(created or dt.datetime.now(dt.timezone.utc))
     return _append_update(pdf, {
         "/Title": properties.title,
@@ -51,17 +51,6 @@ def finish(
         "/CreationDate": moment,
         "/ModDate": moment,
     }, language="zh-CN")
-
-
-def _stamped(pdf: bytes, watermark: bytes) -> bytes:
-    """The PDF with the watermark's first page laid under each of its pages (rewritten whole)."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    stamp = PdfReader(io.BytesIO(watermark)).pages[0]
-    for page in writer.pages:
-        _stamp_diagonally(page, stamp)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _append_update(pdf: bytes, info: dict[str, str], *, language: str) -> bytes:
@@ -125,7 +114,7 @@ def _stamp_diagonally(page: PageObject, stamp: PageObject) -> None:
 
 
 def stamp(pdf: bytes, watermark: bytes) -> bytes:
-    """Lay ``watermark`` (a one-page PDF) diagonally under every page, as :func:`finish` does."""
+    """Lay ``watermark`` (a one-page PDF) diagonally under every page (the PDF is rewritten whole)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     mark = PdfReader(io.BytesIO(watermark)).pages[0]
     for page in writer.pages:
