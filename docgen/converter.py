@@ -140,6 +140,20 @@ def process_group(group: int) -> list[int]:
     return members
 
 
+def socket_inodes(pids: list[int]) -> set[str]:
+    """The inodes of the sockets the processes ``pids`` hold open (from /proc)."""
+    inodes = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    return inodes
+
+
 def workers_of(parent: int) -> list[int]:
     """The worker drivers (``uno_worker.py``) that the docgen process ``parent`` started, from /proc."""
     script, owner = str(WORKER_SCRIPT).encode(), str(parent).encode()
@@ -307,15 +321,7 @@ class Worker:
         when killed: find ours among the sockets its processes hold, and write them down in the
         home directory, so that whoever removes the directory removes them too."""
         assert self.process is not None
-        inodes = set()
-        for pid in process_group(self.process.pid):
-            for fd in Path(f"/proc/{pid}/fd").glob("*"):
-                try:
-                    target = os.readlink(fd)
-                except OSError:
-                    continue
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
+        inodes = socket_inodes(process_group(self.process.pid))
         try:
             table = Path("/proc/net/unix").read_text().splitlines()[1:]
         except OSError:

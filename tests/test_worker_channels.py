@@ -13,22 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.converter import SOCKET_NAME, process_group
+from docgen.converter import SOCKET_NAME, process_group, socket_inodes
 
 OTHER_USER = "nobody"
-
-
-def socket_inodes(pids: list[int]) -> set[str]:
-    inodes = set()
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").glob("*"):
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    return inodes
 
 
 def listening_tcp_inodes() -> set[str]:
