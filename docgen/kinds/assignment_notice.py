@@ -56,7 +56,7 @@ class AssignmentNotice(DocumentKind[AssignmentNoticeCase]):
 
     def parse(self, data: Any) -> AssignmentNoticeCase:
         case: AssignmentNoticeCase = super().parse(data)
-        case._places = places_of(data.get("items") if isinstance(data, dict) else None, len(case.items))
+        case._places = places_of(data, len(case.items))
         return case
 
     def check(self, case: AssignmentNoticeCase, profile: Profile) -> list[Finding]:

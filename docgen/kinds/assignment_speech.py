@@ -102,7 +102,7 @@ class AssignmentSpeech(DocumentKind[AssignmentSpeechCase]):
     def parse(self, data: Any) -> AssignmentSpeechCase:
         data, uploaded = set_upload_aside(data)
         case: AssignmentSpeechCase = super().parse(data)
-        case._places = places_of(data.get("items") if isinstance(data, dict) else None, len(case.items))
+        case._places = places_of(data, len(case.items))
         case._ledger = case_ledger(uploaded, case.ledger)
         return case
 

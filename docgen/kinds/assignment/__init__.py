@@ -59,8 +59,7 @@ class AssignmentList(DocumentKind[AssignmentListCase]):
 
     def parse(self, data: Any) -> AssignmentListCase:
         case: AssignmentListCase = super().parse(data)
-        items = data.get("items") if isinstance(data, dict) else None
-        case._places = places_of(items, len(case.items))
+        case._places = places_of(data, len(case.items))
         return case
 
     def attach(self, data: dict[str, Any], field: str, filename: str, content: bytes) -> dict[str, Any]:

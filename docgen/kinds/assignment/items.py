@@ -109,9 +109,11 @@ def read_items_file(filename: str, content: bytes) -> UploadedItems:
 
 
 def places_of(data: Any, count: int) -> list[Place]:
-    """Where each item came from: the spreadsheet's rows, or its place in the list."""
-    if isinstance(data, UploadedItems) and len(data.places) == count:
-        return data.places
+    """Where each of the ``count`` items of the case data ``data`` came from: the spreadsheet's
+    rows, or its place in the list."""
+    items = data.get("items") if isinstance(data, dict) else None
+    if isinstance(items, UploadedItems) and len(items.places) == count:
+        return items.places
     return [Place(f"第{i + 1}件", {}, in_sheet=False) for i in range(count)]
 
 
