@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,17 +27,12 @@ from docgen.profile import load_profile
 from docgen.settings import load_settings
 from docgen.web import create_app
 from docgen.web.batch import error_body, jobs_of
+from serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCGEN = Path(sys.executable).with_name("docgen")
 LETTERS = [ROOT / "samples" / "reply-letter" / name
            for name in ("a-suggestion-bus-shelter.json", "b-suggestion-elevators.json", "c-proposal-metro-line.json")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def letters(count: int) -> list[dict]:

@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,25 +29,13 @@ from collections import Counter
 from pathlib import Path
 
 from docgen.converter import process_group, workers_of
+from serving import free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [
     (ROOT / "samples" / "reply-letter" / name).read_bytes()
     for name in ("a-suggestion-bus-shelter.json", "b-suggestion-elevators.json", "c-proposal-metro-line.json")
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def tree_bytes(root: Path) -> int:
@@ -60,8 +47,6 @@ def tree_bytes(root: Path) -> int:
         except OSError:
             pass
     return total
-
-
 
 
 def request(base: str, index: int) -> tuple[str, int, float]:
@@ -122,13 +107,13 @@ def main() -> None:
         for t in threads:
             t.start()
         began = time.monotonic()
-        samples: list[tuple[float, int, int]] = []  # (seconds, server RSS kB, scratch bytes)
+        samples: list[tuple[float, float, int]] = []  # (seconds, server RSS MB, scratch bytes)
         kills = 0
         pipes: set[str] = set()  # LibreOffice's OSL pipes live in /tmp whatever TMPDIR says
         next_kill = began + args.kill_every
         while time.monotonic() < stop_at:
             time.sleep(5)
-            samples.append((time.monotonic() - began, rss_kb(server.pid), tree_bytes(scratch)))
+            samples.append((time.monotonic() - began, rss_mb(server.pid), tree_bytes(scratch)))
             for noted in scratch.glob("docgen-lo-*/pipes"):
                 try:
                     pipes.update(noted.read_text().split())
@@ -168,8 +153,7 @@ def main() -> None:
             if len(ts := [e for f, s, e in results if f == fmt and s == 200]) >= 2
         },
         "server RSS MB (after warm-up, end, min, max)": [
-            round(after_warmup[0] / 1024), round(after_warmup[-1] / 1024),
-            round(min(after_warmup) / 1024), round(max(after_warmup) / 1024),
+            round(after_warmup[0]), round(after_warmup[-1]), round(min(after_warmup)), round(max(after_warmup)),
         ] if after_warmup else None,
         "RSS change after warm-up %": round((after_warmup[-1] / after_warmup[0] - 1) * 100, 1) if after_warmup else None,
         "temporary bytes (first sample, max, last sample)": [samples[0][2], max(s[2] for s in samples), samples[-1][2]]
