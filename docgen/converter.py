@@ -22,7 +22,6 @@ import contextvars
 import json
 import logging
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -36,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocgenError
+from .handoff import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -349,11 +349,11 @@ class Worker:
 
 
 class ConverterPool:
-    """A fixed number of warm workers handed out through a queue."""
+    """A fixed number of warm workers, handed out first come, first served."""
 
     def __init__(self, settings: PoolSettings | None = None):
         self.settings = settings or PoolSettings()
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: Handoff[Worker] = Handoff()  # first come, first served
         self._workers: list[Worker] = []
         self._lock = threading.RLock()
         self._started = False
@@ -486,10 +486,9 @@ class ConverterPool:
     def _watch(self) -> None:
         """Health check: idle workers that stopped answering are replaced, missing ones started."""
         while not self._closed.wait(self.settings.health_interval):
-            for _ in range(self._idle.qsize()):
-                try:
-                    worker = self._idle.get_nowait()
-                except queue.Empty:
+            for _ in range(self._idle.idle()):
+                worker = self._idle.take_idle()
+                if worker is None:
                     break
                 if worker.draining:
                     self._discard(worker)
@@ -511,8 +510,10 @@ class ConverterPool:
         return own if given is None else min(own, given)
 
     def _checkout(self, deadline: float) -> Worker:
-        """An idle, living worker; dead or drained ones met on the way are removed."""
-        while True:
+        """An idle, living worker, first come, first served; dead or drained ones met on the way
+        are removed."""
+
+        def may_wait() -> float:
             if self._closed.is_set():
                 raise ConverterUnavailable(STOPPING)
             remaining = deadline - time.monotonic()
@@ -520,10 +521,10 @@ class ConverterPool:
                 raise ConversionTimeout("等待空闲的 PDF 转换进程超时，请稍后重试")
             if self._unavailable is not None and not any(w.alive() for w in list(self._workers)):
                 raise ConverterUnavailable(self._unavailable)
-            try:
-                worker = self._idle.get(timeout=min(remaining, 0.5))
-            except queue.Empty:
-                continue
+            return min(remaining, 0.5)
+
+        while True:
+            worker = self._idle.take(may_wait)
             if worker.draining:
                 self._discard(worker)
             elif not worker.alive():
@@ -621,7 +622,8 @@ class ConverterPool:
             "state": state,
             "started": self._started,
             "workers": len(workers),
-            "idle": self._idle.qsize(),
+            "idle": self._idle.idle(),
+            "waiting": self._idle.waiting(),  # conversions waiting for a worker
             "alive": alive,
             "replaced": self.replaced,
             **self.counts,
