@@ -1,12 +1,13 @@
 """Benchmark (not a test): HTTP PDF under 4 concurrent clients, on a real ``docgen serve`` with one
 web process and with two.
 
-    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3] [--against TREE]
+    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3] [--workers N …] [--against TREE]
 
 Each client (wrk, one keep-alive connection each) posts the one-page reply letter to
 ``/api/v1/documents/reply-letter?format=pdf`` back to back. Servers measured:
 
-- one process with the default number of LibreOffice workers (``pdf_workers``);
+- one process with the default number of LibreOffice workers (``pdf_workers``), or with each
+  number given by ``--workers``;
 - two processes with one LibreOffice worker each;
 - two processes with one worker per core each;
 - with ``--against TREE``: one process of the docgen in TREE (say, ``git worktree add /tmp/main
@@ -49,6 +50,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="+", default=[DEFAULT_WORKERS],
+                        help="LibreOffice workers of the one-process server, one server for each number")
     parser.add_argument("--against", type=Path, metavar="TREE",
                         help="also serve docgen from this tree (e.g. a checkout of main), one process with "
                              "its default number of workers, measured in the same rounds")
@@ -56,8 +59,9 @@ def main() -> None:
     print(f"HTTP PDF, {args.clients} clients, {CORES} cores, load average {load_average()}")
     with contextlib.ExitStack() as stack:
         servers = [
-            stack.enter_context(served(processes=1, pdf_workers=DEFAULT_WORKERS,
-                                       name=f"docgen, 1 process × {DEFAULT_WORKERS} LO (default)")),
+            *(stack.enter_context(served(processes=1, pdf_workers=count, name=f"docgen, 1 process × {count} LO"
+                                         + (" (default)" if count == DEFAULT_WORKERS else "")))
+              for count in args.workers),
             stack.enter_context(served(processes=2, pdf_workers=1, name="docgen, 2 processes × 1 LO")),
             stack.enter_context(served(processes=2, pdf_workers=CORES, name=f"docgen, 2 processes × {CORES} LO")),
         ]
