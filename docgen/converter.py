@@ -76,9 +76,15 @@ class ConversionFailed(DocgenError):
 
 
 
+# One worker per core, and one more: a worker waits for its next document (handed over, written,
+# its PDF read back) for some 6% of its time when as many workers as cores are kept busy
+# (bench/convert_pool.py), and the spare one converts meanwhile. Each costs some 200 MB of RSS.
+DEFAULT_WORKERS = (os.cpu_count() or 2) + 1
+
+
 @dataclass(frozen=True)
 class PoolSettings:
-    workers: int = os.cpu_count() or 2
+    workers: int = DEFAULT_WORKERS
     timeout: float = 30.0  # seconds for one conversion
     start_timeout: float = 60.0  # seconds for a worker to come up
     max_documents: int = 200  # recycle a worker after about this many conversions
