@@ -1,6 +1,6 @@
 """Benchmark (not a test): LibreOffice's pool alone, by number of workers, at 4 clients and at 1.
 
-    .venv/bin/python bench/convert_pool.py [--workers 2 3 4] [--clients 4] [--seconds 10] [--rounds 3]
+    .venv/bin/python bench/convert_pool.py [--workers 2 3 4] [--clients 4] [--seconds 10] [--rounds 3] [--fresh 5]
 
 One :class:`~docgen.converter.ConverterPool` per worker count, never recycled, each used directly
 by threads converting the one-page reply letter's .docx (rendered once, no HTTP, no rendering in
@@ -11,7 +11,9 @@ share of the workers' time spent converting (the rest they wait for their next d
 share of the machine's CPU time that was idle (from /proc/stat: the whole machine, other work
 included): together they say whether the workers keep the cores busy. At the end, the memory of one
 worker: its driver's and its LibreOffice's RSS, and the private part of it (what one more worker
-costs; the rest is shared libraries and fonts, mapped once).
+costs; the rest is shared libraries and fonts, mapped once). Last, ``--fresh`` times new workers
+(each the one worker of a new pool, warmed up as every worker is): their first caller's document
+against their next ones, the slow first conversion the warm-up takes on.
 """
 
 from __future__ import annotations
@@ -123,12 +125,29 @@ def worker_memory(pool: ConverterPool) -> list[dict[str, float]]:
     return found
 
 
+def fresh_workers(docx: bytes, count: int) -> None:
+    """The first document of ``count`` new workers against the median of their next four."""
+    ratios = []
+    for _ in range(count):
+        with ConverterPool(PoolSettings(workers=1)) as pool:
+            times = []
+            for _ in range(5):
+                began = time.perf_counter()
+                pool.convert(docx)
+                times.append((time.perf_counter() - began) * 1000)
+        ratios.append(times[0] / statistics.median(times[1:]))
+        print(f"  new worker: first document {times[0]:.0f} ms, next ones (median) {statistics.median(times[1:]):.0f} ms"
+              f"  [load {load_average()}]", flush=True)
+    print(f"first document ÷ next ones, median of {count} new workers: {statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 3, 4])
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--fresh", type=int, default=5, help="new workers whose first documents are timed")
     args = parser.parse_args()
     print(f"LibreOffice pool alone, workers {args.workers}, {CORES} cores, load average {load_average()}")
     docx = docgen.render("reply-letter", json.loads(LETTER)).content
@@ -159,6 +178,9 @@ def main() -> None:
           f"{statistics.mean(w['driver_rss'] for w in every):.0f} MB, LibreOffice RSS "
           f"{statistics.mean(w['office_rss'] for w in every):.0f} MB, of which private "
           f"{statistics.mean(w['office_private'] for w in every):.0f} MB")
+    if args.fresh:
+        print(f"\n{args.fresh} new workers, each warmed up, then 5 documents:")
+        fresh_workers(docx, args.fresh)
     print(f"load average at the end {load_average()}")
 
 
