@@ -77,8 +77,9 @@ class ConversionFailed(DocgenError):
 
 
 # One worker per core, and one more: a worker waits for its next document (handed over, written,
-# its PDF read back) for some 6% of its time when as many workers as cores are kept busy
-# (bench/convert_pool.py), and the spare one converts meanwhile. Each costs some 200 MB of RSS.
+# its PDF read back) for 3-6% of its time when as many workers as cores are kept busy
+# (bench/convert_pool.py), and the spare one converts meanwhile. Each costs 150-350 MB of RSS
+# (LibreOffice grows with each document until it is recycled).
 DEFAULT_WORKERS = (os.cpu_count() or 2) + 1
 
 
