@@ -28,9 +28,10 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = (ROOT / "samples" / "reply-letter" / "a-suggestion-bus-shelter.json").read_bytes()
@@ -231,16 +232,46 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
 
 
+class Runner(Protocol):
+    """Anything that can be loaded by ``clients`` clients for ``seconds`` (a server under wrk, a
+    PDF pool driven by threads …)."""
+
+    name: str
+
+    def run(self, clients: int, seconds: float) -> Run: ...
+
+
+@dataclass
+class Wrk:
+    """A server loaded by :func:`wrk`, posting ``body`` to ``path``."""
+
+    server: Server
+    path: str
+    body: bytes = LETTER
+
+    @property
+    def name(self) -> str:
+        return self.server.name
+
+    def run(self, clients: int, seconds: float) -> Run:
+        return wrk(self.server, self.path, clients, seconds, self.body)
+
+
 def alternate(servers: list[Server], path: str, clients: int, seconds: float, rounds: int,
               body: bytes = LETTER) -> dict[str, list[Run]]:
     """``rounds`` rounds, each one run against every server in turn, so that a change in the
     machine's load touches all of them alike."""
-    runs: dict[str, list[Run]] = {server.name: [] for server in servers}
+    return alternate_runners([Wrk(server, path, body) for server in servers], clients, seconds, rounds)
+
+
+def alternate_runners(runners: Sequence[Runner], clients: int, seconds: float, rounds: int) -> dict[str, list[Run]]:
+    """:func:`alternate` for runners of any kind, mixed as they come."""
+    runs: dict[str, list[Run]] = {runner.name: [] for runner in runners}
     for number in range(rounds):
-        for server in servers:
-            run = wrk(server, path, clients, seconds, body)
-            runs[server.name].append(run)
-            print(f"  round {number + 1}  {server.name:<34} {run.line()}  [load {load_average()}]", flush=True)
+        for runner in runners:
+            run = runner.run(clients, seconds)
+            runs[runner.name].append(run)
+            print(f"  round {number + 1}  {runner.name:<34} {run.line()}  [load {load_average()}]", flush=True)
     return runs
 
 
