@@ -131,9 +131,13 @@ def join_list(items: list[str]) -> str:
     return "、".join(items)
 
 
+# Characters before the CJK radicals (U+2E80) are half as wide as CJK and full-width ones.
+_HALF_WIDTH_RUNS = re.compile(r"[\x00-\u2e7f]+")
+
+
 def half_width_length(text: str) -> float:
     """How wide ``text`` is in em: CJK and full-width characters count 1, ASCII counts 1/2."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    return len(text) - 0.5 * len("".join(_HALF_WIDTH_RUNS.findall(text)))
 
 
 # --- 发文字号 -----------------------------------------------------------------
