@@ -131,14 +131,17 @@ def join_list(items: list[str]) -> str:
     return "、".join(items)
 
 
-# Characters before the CJK radicals (U+2E80) are half as wide as CJK and full-width ones.
+# Characters before the CJK radicals (U+2E80) are half as wide as CJK and full-width ones:
+# ASCII, and a few others in titles (“” — …).
 _HALF_WIDTH_CHARACTER = re.compile(r"[\x00-\u2e7f]")
-_HALF_WIDTH_RUNS = re.compile(r"[\x00-\u2e7f]+")
+_HALF_WIDTH_NOT_ASCII = re.compile(r"[\x80-\u2e7f]")
 
 
 def half_width_length(text: str) -> float:
     """How wide ``text`` is in em: CJK and full-width characters count 1, ASCII counts 1/2."""
-    return len(text) - 0.5 * len("".join(_HALF_WIDTH_RUNS.findall(text)))
+    # The ASCII characters are counted by the encoder, which drops the others in C.
+    half_width = len(text.encode("ascii", "ignore")) + len(_HALF_WIDTH_NOT_ASCII.findall(text))
+    return len(text) - 0.5 * half_width
 
 
 # --- 发文字号 -----------------------------------------------------------------
