@@ -16,6 +16,8 @@ printed with them.
   which holds all of these; what jieba costs on a title not seen before (the same for both)
   is printed apart.
 - half_width_length over those titles, unit names and telephone numbers.
+- phone_problem over telephone fields as clerks type them: one number (most fields, where
+  phonenumbers' own parse is nearly all of the time), and numbers in groups of words.
 """
 
 from __future__ import annotations
@@ -40,11 +42,17 @@ from test_formatting_unchanged import (  # noqa: E402
     PLACES,
     PUNCTUATION,
     plain_half_width_length,
+    plain_phone_problem,
     plain_title_lines,
     titles_the_kinds_break,
 )
 
 from docgen import formatting  # noqa: E402
+
+
+ONE_NUMBER = ["0571-86012345", "13857101234", "（0571）87001234", "0571-87001234转8021", "87001234", "+8613857101234"]
+GROUPS = ["0571 8700 1234", "+86 138 5710 1234", "+86 571 8700 1234 转 8021", "0571-87001234 13857101234",
+          "138 5710 1234、0571 8700 1234", "电话 0571 8700 1234"]
 
 
 def generated_titles(count: int, seed: int = 16) -> list[str]:
@@ -106,6 +114,9 @@ def main() -> None:
         compare(f"title_lines, 200 generated titles at {width} em", plain_title_lines, formatting.title_lines, calls, args.rounds)
     compare("half_width_length (%d texts)" % len(texts), plain_half_width_length, formatting.half_width_length,
             [(text,) for text in texts], args.rounds * 20)
+    for name, phones in (("one number", ONE_NUMBER), ("groups of words", GROUPS)):
+        compare(f"phone_problem, {name} ({len(phones)})", plain_phone_problem, formatting.phone_problem,
+                [(phone,) for phone in phones], args.rounds)
     segment = formatting._word_boundaries.__wrapped__
     jieba = statistics.median(per_call(segment, [(title,) for title, _ in kinds]) for _ in range(args.rounds))
     print(f"{'jieba on a title not seen before (both)':<48} {jieba * 1e6:8.2f} µs")

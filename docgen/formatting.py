@@ -213,6 +213,10 @@ _PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(
 _PHONE_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―﹣"})
 _PHONE_MAX_WORDS = 6
 _LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
+# No number has fewer digits: a local line has 7, and phonenumbers finds a number valid for CN
+# only when its national number (made of the digits typed) has one of CN's possible lengths.
+_FEWEST_DIGITS = min(7, *phonenumbers.PhoneMetadata.metadata_for_region("CN").general_desc.possible_length)
+_NOT_DIGITS = re.compile(r"\D", re.ASCII)
 _LINE_CHARACTERS = re.compile(r"\+?[\d\s()\-]+", re.ASCII)
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 PHONE_FORMS = (
@@ -264,8 +268,8 @@ def _is_phone_number(text: str) -> bool:
 
 def _is_line(text: str) -> bool:
     """One number without extension: valid for region CN by phonenumbers, or a local fixed line."""
-    if not _LINE_CHARACTERS.fullmatch(text):
-        return False
+    if not _LINE_CHARACTERS.fullmatch(text) or len(_NOT_DIGITS.sub("", text)) < _FEWEST_DIGITS:
+        return False  # spares phonenumbers the short runs of words a group is tried in (+86, 571)
     if _LOCAL_LINE.match(re.sub(r"[\s\-]", "", text)):
         return True
     try:

@@ -1,10 +1,11 @@
-"""The fast title breaking and width of docgen.formatting give exactly what the plain versions
-they replaced gave.
+"""The fast title breaking, width and telephone check of docgen.formatting give exactly what the
+plain versions they replaced gave.
 
 The plain versions are frozen here, as they were before issue 16 (and only here): the DP of
 title breaking with one ``cost`` call per candidate line and a dict of states, the width as a
-sum over the characters. The new ones must give the same lines (the same tie-breaking
-included) and the same widths.
+sum over the characters, the telephone check asking phonenumbers about every run of words. The
+new ones must give the same lines (the same tie-breaking included), the same widths and the
+same verdicts.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import docgen
 from docgen import formatting
-from docgen.formatting import half_width_length, title_lines
+from docgen.formatting import half_width_length, phone_problem, title_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -247,3 +251,85 @@ def test_titles_with_many_equal_cost_splits_break_as_before(words, max_em):
     """Words of the same width over and over: many splits cost the same, and the earlier break must win as before."""
     title = "".join(words)
     assert title_lines(title, max_em) == plain_title_lines(title, max_em)
+
+
+# --- telephone numbers ---------------------------------------------------------------------
+
+
+def plain_phone_problem(text: str) -> str | None:
+    numbers = [part.strip() for part in formatting._PHONE_SEPARATORS.split(text) if part.strip()]
+    if not numbers:
+        return f"联系电话不能为空，{formatting.PHONE_FORMS}"
+    for number in numbers:
+        if not _plain_is_phone_group(number.split()):
+            which = f"其中“{number}”" if len(numbers) > 1 else f"“{number}”"
+            return f"联系电话格式不正确：{which}不是有效的电话号码。{formatting.PHONE_FORMS}"
+    return None
+
+
+def _plain_is_phone_group(words: list[str]) -> bool:
+    readable = [False] * len(words) + [True]
+    for start in reversed(range(len(words))):
+        readable[start] = any(
+            readable[end] and _plain_is_phone_number(" ".join(words[start:end]))
+            for end in range(start + 1, min(start + 6, len(words)) + 1)
+            if sum(len(word) == 1 and word.isdigit() for word in words[start:end]) <= 1
+        )
+    return readable[0]
+
+
+def _plain_is_phone_number(text: str) -> bool:
+    plain = unicodedata.normalize("NFKC", text).translate(formatting._PHONE_DASHES).strip()
+    if _plain_is_line(plain):
+        return True
+    extension = formatting._PHONE_EXTENSION.match(plain)
+    return extension is not None and _plain_is_line(extension["number"])
+
+
+def _plain_is_line(text: str) -> bool:
+    if not re.fullmatch(r"\+?[\d\s()\-]+", text, re.ASCII):
+        return False
+    if re.match(r"^[2-9]\d{6,7}$", re.sub(r"[\s\-]", "", text), re.ASCII):
+        return True
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number_for_region(number, "CN")
+
+
+def digit_runs(low: int, high: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=low, max_size=high)
+
+
+def phone_words() -> st.SearchStrategy[str]:
+    """What clerks put in a telephone field, and what they should not: numbers whole and in
+    groups, area codes, country codes, extensions, short runs of digits, words."""
+    mobile = st.tuples(st.sampled_from(("13", "15", "17", "18", "19", "14", "16", "10", "12")), digit_runs(9, 9)).map("".join)
+    area = st.sampled_from(("010", "021", "0571", "0755", "0512", "0898", "0"))
+    line = st.tuples(st.sampled_from("1234567890"), digit_runs(5, 8)).map("".join)
+    return st.one_of(
+        mobile,
+        st.tuples(area, st.sampled_from(("-", "", " ", "－", "—")), line).map("".join),
+        st.tuples(area, line).map(lambda parts: f"（{parts[0]}）{parts[1]}"),
+        mobile.map(lambda n: f"{n[:3]} {n[3:7]} {n[7:]}"),
+        line.map(lambda n: f"{n[:4]} {n[4:]}"),
+        st.sampled_from(("+86", "+86-", "86", "+852", "转", "分机", "ext", "x", "-", "(", ")", "（", "）", "电话", "待定", "无", "400", "800")),
+        digit_runs(1, 12),
+        digit_runs(1, 8).map(lambda n: n.translate(str.maketrans("0123456789", "０１２３４５６７８９"))),
+    )
+
+
+phone_fields = st.lists(
+    st.tuples(phone_words(), st.sampled_from(("", " ", " ", "、", "，", ",", ";", "／", "/", "  "))), min_size=1, max_size=8
+).map(lambda pairs: "".join(word + gap for word, gap in pairs))
+
+
+@settings(max_examples=800, deadline=None)
+@given(phone_fields)
+@example("+86 571 8700 1234 转 8021")
+@example("138 5710 1234 0571 8700 1234")
+@example("0571-87001234、123")
+@example("8 7 0 0 1 2 3 4")
+def test_telephone_numbers_are_judged_as_before(text):
+    assert phone_problem(text) == plain_phone_problem(text)
