@@ -1,8 +1,9 @@
 """A real ``docgen serve`` for the HTTP benchmarks, its peer (the bare HTTP stack), and wrk to load them.
 
-The server runs this tree's code (``python -m docgen.cli serve``) on a free port of 127.0.0.1,
-with TMPDIR and the workers' directory in a fresh scratch directory; it is stopped with SIGTERM
-when the ``with`` block ends.
+The server runs this tree's code (``python -m docgen.cli serve``), or another checkout's (to
+compare a change with the code before it), on a free port of 127.0.0.1, with TMPDIR and the
+workers' directory in a fresh scratch directory; it is stopped with SIGTERM when the ``with``
+block ends.
 
 The load comes from wrk (Debian's ``wrk``, C and epoll, one thread): keep-alive connections,
 each posting the same body back to back, for a fixed time. On a 2-core machine the client shares
@@ -94,12 +95,13 @@ def _wait_until_up(process: subprocess.Popen[bytes], port: int, ready: Callable[
 
 @contextlib.contextmanager
 def _running(command: list[str], name: str, port: int, ready: Callable[[dict], bool],
-             env: dict[str, str] | None = None) -> Iterator[Server]:
-    """``command`` with ``env`` added to (or overriding) its environment, once ``ready``."""
+             env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[Server]:
+    """``command`` run in the checkout ``root``, with ``env`` added to (or overriding) its
+    environment, once ``ready``."""
     scratch = Path(tempfile.mkdtemp(prefix="docgen-bench-serve-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch),
+    env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch),
            "DOCGEN_DATA_DIR": str(scratch / "data"), **(env or {})}
-    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=root, stderr=subprocess.DEVNULL)
     try:
         _wait_until_up(process, port, ready)
         yield Server(process, port, name)
@@ -115,9 +117,10 @@ def _running(command: list[str], name: str, port: int, ready: Callable[[dict], b
 
 @contextlib.contextmanager
 def served(*flags: str, processes: int = 1, pdf_workers: int = 2, name: str = "docgen",
-           env: dict[str, str] | None = None) -> Iterator[Server]:
+           env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[Server]:
     """``docgen serve`` with ``flags`` (and ``env`` added to its environment), once the PDF
-    workers of every web process are idle."""
+    workers of every web process are idle. ``root`` is the checkout whose code it runs (``-m``
+    imports from the working directory first)."""
     port = free_port()
     command = [sys.executable, "-m", "docgen.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--processes", str(processes), "--pdf-workers", str(pdf_workers), *flags]
@@ -128,7 +131,7 @@ def served(*flags: str, processes: int = 1, pdf_workers: int = 2, name: str = "d
             seen.add(health["process"])
         return len(seen) >= processes
 
-    with _running(command, name, port, ready, env) as server:
+    with _running(command, name, port, ready, env, root) as server:
         yield server
 
 
