@@ -10,20 +10,13 @@ import time
 import zipfile
 
 import pytest
-from conftest import SAMPLES, load_case
+from conftest import SAMPLES, load_case, wait_until
 
 import docgen
 from docgen.converter import ConverterPool, PoolSettings, Worker, warm_up_document
 from docgen.handoff import Handoff
 
 LETTER = SAMPLES / "reply-letter" / "a-suggestion-school-crossing.json"
-
-
-def wait_until(condition, seconds: float = 60) -> None:
-    until = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < until, "timed out"
-        time.sleep(0.05)
 
 
 # --- the hand-out ---------------------------------------------------------------------------
