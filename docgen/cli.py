@@ -16,20 +16,22 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import allocator, service
-from .credentials import CredentialStore
 from .converter import ConversionFailed, ConversionTimeout, ConverterPool, ConverterUnavailable
 from .errors import CaseRejected, DocgenError, InputRejected, InvalidCase
 from .findings import Finding, Severity
 from .formatting import DateTextError, parse_date
 from .intake.jsondata import MalformedJson, decode_json
-from .kinds import all_kinds, get_kind
+from .kinds import all_kinds, get_kind, kind_names
 from .profile import Profile, load_profile
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .credentials import CredentialStore
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -125,7 +127,7 @@ def main(ctx: click.Context, config: str | None, settings_file: str | None) -> N
     ctx.obj["settings_file"] = settings_file
 
 
-KIND_NAMES = click.Choice([k.name for k in all_kinds()])
+KIND_NAMES = click.Choice(kind_names())
 
 
 @main.command()
@@ -502,6 +504,8 @@ def _echo_batch_findings(report: list[dict[str, Any]]) -> None:
 
 
 def _credentials(ctx: click.Context) -> CredentialStore:
+    from .credentials import CredentialStore
+
     return CredentialStore(_settings(ctx).data_dir)
 
 
