@@ -17,13 +17,15 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import jieba
 import phonenumbers
 from babel.dates import format_date as _babel_format_date
 
 from . import wordlist
+
+if TYPE_CHECKING:
+    import jieba  # imported at run time by wordlist, without pkg_resources
 
 DateStyle = Literal["arabic", "chinese"]
 
