@@ -49,6 +49,7 @@ from . import formatting
 from .converter import ConverterPool, ConverterUnavailable
 from .credentials import CredentialStore, is_loopback
 from .errors import ConfigError
+from .kinds import prepare_all
 from .jobs.runner import JobRunner
 from .jobs.store import JobStore
 from .profile import Profile
@@ -65,6 +66,10 @@ METRICS_DIR_PREFIX = "docgen-metrics-"
 METRICS_REFRESH_SECONDS = 1.0  # how stale another process's gauges may be in /metrics
 WORKER_EXIT_SECONDS = 3  # a web process's own clean-up after the grace: its runner and pool
 KEEPALIVE_SECONDS = 15  # an idle kept-alive connection waits in the poller, holding no thread
+# With several processes a kept-alive connection is answered "Connection: close" at its every
+# REBALANCE_EVERY-th request, so that its client connects again and lands on whichever process
+# takes the new connection first (see _WebWorker).
+REBALANCE_EVERY = 16
 
 
 def say(text: str) -> None:
@@ -140,6 +145,7 @@ class WebProcess:
     @staticmethod
     def _warm_up() -> None:
         formatting.warm_up()
+        prepare_all()
         _freeze_heap()  # the app and the dictionary, now made, are kept for the process's life
 
     @property
@@ -230,7 +236,21 @@ def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) ->
 
 
 class _WebWorker(ThreadWorker):  # type: ignore[misc]
-    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes."""
+    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes, and
+    spreads kept-alive connections over the processes.
+
+    The processes take new connections from one listening socket, but a kept-alive connection
+    stays with the process that took it: 16 clients were seen split 12/4 between two processes,
+    the clients of the busier one waiting three times as long. So every REBALANCE_EVERY-th
+    request of a connection is answered with ``Connection: close`` (the client knows before it
+    sends another, so no request is lost) and its next connection goes to the process whose
+    poller takes it first, the less busy one as a rule.
+    """
+
+    def handle_request(self, req: Any, conn: Any) -> bool:
+        if req.req_number % REBALANCE_EVERY == 0:
+            req.must_close = True
+        return bool(super().handle_request(req, conn))
 
     def handle_exit(self, sig: int, frame: Any) -> None:
         super().handle_exit(sig, frame)
@@ -284,6 +304,8 @@ def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -
     os.environ[METRICS_DIR_ENV] = str(metrics_dir)
     try:
         application = _Master(settings, profile, listener, metrics_dir)
+        formatting.warm_up()
+        prepare_all()
         _freeze_heap()  # before the fork: the web processes share the master's imports, untouched
         application.run()
     finally:

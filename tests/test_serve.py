@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import SAMPLES, open_docx
 
 from docgen.converter import workers_of
+from docgen.kinds import all_kinds
 from docgen.profile import load_profile
 from docgen.server import WebProcess
 from docgen.settings import load_settings
@@ -64,5 +65,10 @@ def test_a_warm_web_process_keeps_its_app_out_of_the_collectors_walks(tmp_path):
         process._warm_up()
         assert gc.get_freeze_count() > 0
         assert not any(o is process.app.url_map or o is process.app for o in gc.get_objects())
+        # Every kind is loaded with its validator built, before the freeze: no first request of
+        # a kind pays for them, and they are frozen with the rest.
+        models = {id(kind.model) for kind in all_kinds()}
+        assert all(kind.model.__pydantic_complete__ for kind in all_kinds())
+        assert not any(id(o) in models for o in gc.get_objects())
     finally:
         gc.unfreeze()

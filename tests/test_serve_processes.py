@@ -7,6 +7,7 @@ Shutdown with running requests, admission and settings are checked in both modes
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ from conftest import open_docx, wait_until
 from test_faults import LETTER, Server, home_of, leftovers, server_factory  # noqa: F401 — the fixture stops the servers
 
 from docgen.converter import process_group, workers_of
+from docgen.server import REBALANCE_EVERY
 
 PDF = "/api/v1/documents/reply-letter?format=pdf"
 DOCX = "/api/v1/documents/reply-letter"
@@ -129,3 +131,24 @@ def test_settings_reach_every_process_and_a_port_in_use_is_refused(server_factor
     assert f"无法监听 127.0.0.1:{server.port}" in taken.process.stderr.read()
     assert server.terminate() < 15
 
+
+
+def test_a_kept_alive_connection_is_closed_at_its_sixteenth_request_so_its_client_lands_anew(server_factory):
+    """With several processes a kept-alive connection stays with the process that took it; every
+    REBALANCE_EVERY-th answer on it says ``Connection: close``, before the client sends another,
+    so that its next connection goes to whichever process takes it."""
+    server = two_processes(server_factory)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    answered: list[tuple[str | None, int]] = []
+    try:
+        for _ in range(REBALANCE_EVERY):
+            connection.request("POST", DOCX, body=LETTER, headers={"Content-Type": "application/json"})
+            answer = connection.getresponse()
+            answer.read()
+            answered.append((answer.getheader("Connection"), answer.status))
+    finally:
+        connection.close()
+    assert {status for _, status in answered} == {200}
+    assert [close for close, _ in answered[:-1]] == ["keep-alive"] * (REBALANCE_EVERY - 1)
+    assert answered[-1][0] == "close"
+    assert server.terminate() < 15
