@@ -1,0 +1,174 @@
+"""Rendering a batch's documents on several cores, in forked worker processes.
+
+Only for a process that is single-threaded when it forks, as the CLI is: a fork copies the
+locks that other threads hold (waitress's, the LibreOffice pool's, the job runner's) into a
+child where no thread will ever release them. :func:`worker_count` therefore answers 1 (render
+here, serially) whenever the process has another thread, or when the documents are too few to
+repay the forks.
+
+What crosses between the processes is small on the way out (an index: the children inherit
+everything else through the fork) and the result on the way back. A worker whose render
+raises makes the parent stop every worker and render what is left itself, in order, so that
+the error raised is the one the serial path raises; a worker that dies raises
+:class:`.errors.WorkerLost`. Workers ignore SIGINT: Ctrl-C interrupts the parent, which kills
+them as it unwinds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from .errors import WorkerLost
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+Result = TypeVar("Result")
+
+# Below this many documents for each worker, forking costs more than it saves
+# (bench/batch_cores.py --break-even).
+MIN_DOCUMENTS_PER_WORKER = 8
+IN_FLIGHT = 2  # indices queued ahead at each worker, so that none waits for the parent between documents
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its affinity mask (taskset, a container's cpuset)."""
+    return len(os.sched_getaffinity(0))
+
+
+def worker_count(workers: int, documents: int) -> int:
+    """How many processes should render ``documents`` when ``workers`` are offered: 1 (here,
+    serially) when another thread runs in this process, else at most one worker for every
+    :data:`MIN_DOCUMENTS_PER_WORKER` documents."""
+    if workers <= 1 or threading.active_count() > 1:
+        return 1
+    return max(1, min(workers, documents // MIN_DOCUMENTS_PER_WORKER))
+
+
+def render_forked(
+    render: Callable[[int], Result],
+    indices: list[int],
+    workers: int,
+    on_result: Callable[[int, Result], None],
+) -> None:
+    """Call ``render(index)`` for each of ``indices`` in ``workers`` forked processes, and
+    ``on_result(index, result)`` in the calling thread as each result arrives (not in order).
+
+    The first index is rendered here before forking, so that whatever a render prepares once
+    (a template, a dictionary) is inherited by the workers instead of prepared by each."""
+    if not indices:
+        return
+    first, rest = indices[0], deque(indices[1:])
+    on_result(first, render(first))
+    delivered = {first}
+    with _Crew(render, min(workers, len(rest))) as crew:
+        for connection in crew.connections:
+            for _ in range(IN_FLIGHT):
+                if rest:
+                    crew.send(connection, rest.popleft())
+        while len(delivered) < len(indices):
+            connection, index, result, failed = crew.receive()
+            if failed:
+                break
+            on_result(index, result)
+            delivered.add(index)
+            if rest:
+                crew.send(connection, rest.popleft())
+    for index in indices:  # only after a worker's render raised: raise it here, as the serial path does
+        if index not in delivered:
+            on_result(index, render(index))
+
+
+class _Crew:
+    """The forked workers, each behind its own pipe; stopped (killed and reaped) on exit."""
+
+    def __init__(self, render: Callable[[int], object], workers: int):
+        import multiprocessing
+
+        self._context = multiprocessing.get_context("fork")
+        self._render = render
+        self._workers = workers
+        self._processes: dict[Connection, BaseProcess] = {}
+        self._waiting: list[tuple[Connection, int, object, bool]] = []
+
+    @property
+    def connections(self) -> list[Connection]:
+        return list(self._processes)
+
+    def __enter__(self) -> _Crew:
+        try:
+            for _ in range(self._workers):
+                here, there = self._context.Pipe()
+                process = self._context.Process(target=_serve, args=(there, self._render), daemon=True)
+                # SIGINT held back while forking: Ctrl-C then is neither swallowed by the fork
+                # handlers here nor delivered to the child before it ignores it.
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    process.start()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                there.close()
+                self._processes[here] = process
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop()
+
+    def send(self, connection: Connection, index: int) -> None:
+        try:
+            connection.send(index)
+        except OSError:  # the worker is gone: say how it ended
+            raise self._lost(connection) from None
+
+    def receive(self) -> tuple[Connection, int, object, bool]:
+        """The next result of any worker: (connection, index, result, failed)."""
+        from multiprocessing.connection import wait
+
+        if not self._waiting:
+            for connection in wait(list(self._processes)):
+                try:
+                    index, result, failed = connection.recv()
+                except (EOFError, OSError):
+                    raise self._lost(connection) from None
+                self._waiting.append((connection, index, result, failed))  # type: ignore[arg-type]
+        return self._waiting.pop(0)
+
+    def _lost(self, connection: Connection) -> WorkerLost:
+        process = self._processes[connection]
+        process.join(timeout=5)
+        return WorkerLost(process.pid or 0, process.exitcode)
+
+    def _stop(self) -> None:
+        for connection, process in self._processes.items():
+            connection.close()
+            if process.is_alive():
+                process.kill()
+        for process in self._processes.values():
+            process.join()
+
+
+def _serve(connection: Connection, render: Callable[[int], object]) -> None:
+    """A worker: render each index sent until the parent closes the pipe. A render that raises
+    is reported as failed (the parent raises the error itself) and ends the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        while True:
+            index = connection.recv()
+            try:
+                result = render(index)
+            except BaseException:
+                connection.send((index, None, True))
+                return
+            connection.send((index, result, False))
+    except (EOFError, OSError):  # the parent closed the pipe, or is gone
+        return
