@@ -139,6 +139,40 @@ def test_parallel_zip_is_byte_identical_to_serial_with_invalid_cases_too(tmp_pat
     assert sum(1 for entry in report if entry["filename"] and "（2）" in entry["filename"]) == 4
 
 
+# A render that raises for the letters of items 123 and 245 (the 4th and 5th of every five cases):
+# the first worker is sent the 2nd and 4th case, the second worker the 5th first.
+FAILING_RENDER = HOOKS + """
+import json
+from pathlib import Path
+from docgen import batch
+
+def _failing(result, **kwargs):
+    document = _render_checked(result, **kwargs)
+    if result.case.item_number in (123, 245):
+        raise ValueError(f"第{result.case.item_number}号建议无法生成")
+    return document
+
+service.render_checked = _failing
+cases, errors = json.loads(Path(sys.argv[1]).read_text("utf-8")), []
+for workers in (1, 2):
+    try:
+        batch.run_batch("reply-letter", cases, output="zip", workers=workers)
+    except Exception as exc:
+        errors.append([type(exc).__name__, str(exc)])
+print(json.dumps(errors, ensure_ascii=False))
+"""
+
+
+def test_a_render_that_raises_in_a_worker_raises_the_serial_paths_error(tmp_path):
+    cases = write_cases(tmp_path, 40)
+    process = python(FAILING_RENDER, str(cases), PIDS=str(tmp_path / "pids"))
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    serial, forked = json.loads(stdout)
+    assert serial == forked == ["ValueError", "第123号建议无法生成"]
+    assert len(set(pids(tmp_path / "pids"))) >= 2  # the parallel run did render in a worker
+
+
 # --- where it forks, and where it does not -------------------------------------------------------------
 
 
