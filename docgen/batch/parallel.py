@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 
 Result = TypeVar("Result")
 
-# Below this many documents for each worker, forking costs more than it saves: starting and
-# stopping a worker costs about 12 ms (fork, first touches of the inherited heap, exit; measured
-# as the minimum of 15 on the 2-core machine), and a document rendered beside this process saves
-# about 1 ms of its 2.5 ms once the workers' extra cost is counted (bench/batch_cores.py --break-even).
+# Below this many documents for each worker, forking costs more than it saves. Starting and
+# stopping two workers took 24 ms (forks 14 ms, stop 10 ms: the minimum of 15 runs on the shared
+# 2-core machine at load 6), and a document rendered beside this process saves about 1 ms of its
+# 2.5 ms, the worker's colder caches counted. bench/batch_cores.py --break-even times both ways
+# by the number of documents.
 MIN_DOCUMENTS_PER_WORKER = 12
 IN_FLIGHT = 2  # indices queued ahead at each worker, so that none waits for the parent between documents
 
