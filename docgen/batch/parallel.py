@@ -110,14 +110,15 @@ class _Crew:
                 here, there = self._context.Pipe()
                 process = self._context.Process(target=_serve, args=(there, self._render), daemon=True)
                 # SIGINT held back while forking: Ctrl-C then is neither swallowed by the fork
-                # handlers here nor delivered to the child before it ignores it.
+                # handlers here nor delivered to the child before it ignores it, and every child
+                # started is known to _stop.
                 held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 try:
                     process.start()
+                    self._processes[here] = process
+                    there.close()
                 finally:
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                there.close()
-                self._processes[here] = process
         except BaseException:
             self._stop()
             raise
