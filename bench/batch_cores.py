@@ -11,7 +11,7 @@ the medians and their ratio are printed with the load average.
   (start-up and writing the file included); serially it runs under ``taskset`` with one core,
   which makes the CLI render in its own process, the same command as the parallel run.
 - ``--break-even``: only the rendering (``render_documents``), in a fresh process each time (so
-  the first letter pays for the template, as in the CLI), of 4 … 64 letters, with one worker
+  the first letter pays for the template, as in the CLI), of 8 … 256 letters, with one worker
   and with one per core, forking at any size: below which number forking costs more than it
   saves (docgen.batch.parallel.MIN_DOCUMENTS_PER_WORKER).
 """
@@ -87,7 +87,7 @@ def break_even(cases: Path, rounds: int) -> None:
     cores = len(os.sched_getaffinity(0))
     print(f"rendering only, fresh process each run, median of {rounds}, {cores} workers vs 1 "
           f"(load average {os.getloadavg()[0]:.1f}):")
-    for letters in (4, 8, 12, 16, 24, 32, 64):
+    for letters in (8, 16, 24, 32, 64, 128, 256):
         serial, parallel = [], []
         for _ in range(rounds):
             serial.append(render_seconds(cases, letters, 1))
@@ -100,12 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=7, help="runs of each, alternating (the median is shown)")
-    parser.add_argument("--break-even", action="store_true", help="rendering only, 4 to 64 letters")
+    parser.add_argument("--break-even", action="store_true", help="rendering only, 8 to 256 letters")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-cores-"))
     try:
         cases = work / "cases.json"
-        write_cases(cases, max(args.letters, 64))
+        write_cases(cases, max(args.letters, 256))
         if args.break_even:
             break_even(cases, args.rounds)
         else:
