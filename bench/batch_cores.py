@@ -8,8 +8,9 @@ builds them. Runs alternate (serial, parallel, serial, …) so that both see the
 the medians and their ratio are printed with the load average.
 
 - default: ``docgen batch reply-letter cases.json -o letters.zip``, each run a fresh process
-  (start-up and writing the file included); serially it runs under ``taskset`` with one core,
-  which makes the CLI render in its own process, the same command as the parallel run.
+  (start-up and writing the file included); serially it runs under ``taskset`` with one core
+  (each core in turn), which makes the CLI render in its own process, the same command as the
+  parallel run.
 - ``--break-even``: only the rendering (``render_documents``), in a fresh process each time (so
   the first letter pays for the template, as in the CLI), of 8 … 256 letters, with one worker
   and with one per core, forking at any size: below which number forking costs more than it
@@ -71,16 +72,16 @@ def render_seconds(cases: Path, letters: int, workers: int) -> float:
 
 
 def whole_batch(cases: Path, work: Path, letters: int, rounds: int) -> None:
-    one_core = str(min(os.sched_getaffinity(0)))
+    cores = sorted(os.sched_getaffinity(0))
     serial, parallel = [], []
-    for _ in range(rounds):
-        serial.append(cli_seconds(cases, work / "serial.zip", one_core))
+    for round_ in range(rounds):  # the serial run on each core in turn, none of them favoured
+        serial.append(cli_seconds(cases, work / "serial.zip", str(cores[round_ % len(cores)])))
         parallel.append(cli_seconds(cases, work / "parallel.zip", None))
     s, p = statistics.median(serial), statistics.median(parallel)
     print(f"docgen batch, {letters} reply letters → .zip, cold processes, median of {rounds} "
           f"(load average {os.getloadavg()[0]:.1f}, {len(os.sched_getaffinity(0))} usable cores):")
-    print(f"  one core (taskset -c {one_core}):  {s:.2f} s")
-    print(f"  every core:               {p:.2f} s   ratio parallel / serial {p / s:.2f}")
+    print(f"  one core (taskset, each in turn): {s:.2f} s")
+    print(f"  every core:                       {p:.2f} s   ratio parallel / serial {p / s:.2f}")
 
 
 def break_even(cases: Path, rounds: int) -> None:
