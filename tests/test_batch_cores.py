@@ -142,8 +142,8 @@ def test_parallel_zip_is_byte_identical_to_serial_with_invalid_cases_too(tmp_pat
     assert sum(1 for entry in report if entry["filename"] and "（2）" in entry["filename"]) == 4
 
 
-# A render that raises for the letters of items 123 and 245 (the 4th and 5th of every five cases):
-# the first worker is sent the 2nd and 4th case, the second worker the 5th first.
+# The 6th case (item 901) fails a second late, the 7th (item 902) at once: the workers rendering
+# them (two, unless one chunk holds both) report 902 first, where the serial path raises 901.
 FAILING_RENDER = HOOKS + """
 import json
 from pathlib import Path
@@ -151,12 +151,15 @@ from docgen import batch
 
 def _failing(result, **kwargs):
     document = _render_checked(result, **kwargs)
-    if result.case.item_number in (123, 245):
+    if result.case.item_number == 901:
+        time.sleep(1)
+    if result.case.item_number in (901, 902):
         raise ValueError(f"第{result.case.item_number}号建议无法生成")
     return document
 
 service.render_checked = _failing
 cases, errors = json.loads(Path(sys.argv[1]).read_text("utf-8")), []
+cases[5]["item_number"], cases[6]["item_number"] = 901, 902
 for workers in (1, 2):
     try:
         batch.run_batch("reply-letter", cases, output="zip", workers=workers)
@@ -172,7 +175,7 @@ def test_a_render_that_raises_in_a_worker_raises_the_serial_paths_error(tmp_path
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
     serial, forked = json.loads(stdout)
-    assert serial == forked == ["ValueError", "第123号建议无法生成"]
+    assert serial == forked == ["ValueError", "第901号建议无法生成"]
     assert len(set(pids(tmp_path / "pids"))) >= 2  # the parallel run did render in a worker
 
 

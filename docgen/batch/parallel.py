@@ -6,7 +6,7 @@ child where no thread will ever release them. :func:`worker_count` therefore ans
 here, serially) whenever the process has another thread, or when the documents are too few to
 repay the forks.
 
-What crosses between the processes is small on the way out (an index: the children inherit
+What crosses between the processes is small on the way out (a few indices: the children inherit
 everything else through the fork) and the result on the way back. A worker whose render
 raises makes the parent stop every worker and render what is left itself, in order, so that
 the error raised is the one the serial path raises; a worker that dies raises
@@ -37,7 +37,8 @@ Result = TypeVar("Result")
 # 2.5 ms, the worker's colder caches counted. bench/batch_cores.py --break-even times both ways
 # by the number of documents.
 MIN_DOCUMENTS_PER_WORKER = 12
-IN_FLIGHT = 2  # indices queued ahead at each worker, so that none waits for the parent between documents
+CHUNK = 4  # documents sent at once, and their results returned at once: fewer messages for this process
+IN_FLIGHT = 2  # chunks queued ahead at each worker, so that none waits for the parent between chunks
 
 
 def usable_cores() -> int:
@@ -67,22 +68,24 @@ def render_forked(
     (a template, a dictionary) is inherited by the workers instead of prepared by each."""
     if not indices:
         return
-    first, rest = indices[0], deque(indices[1:])
+    first, rest = indices[0], indices[1:]
     on_result(first, render(first))
     delivered = {first}
-    with _Crew(render, min(workers, len(rest))) as crew:
+    chunks = deque(rest[start:start + CHUNK] for start in range(0, len(rest), CHUNK))
+    with _Crew(render, min(workers, len(chunks))) as crew:
         for connection in crew.connections:
             for _ in range(IN_FLIGHT):
-                if rest:
-                    crew.send(connection, rest.popleft())
+                if chunks:
+                    crew.send(connection, chunks.popleft())
         while len(delivered) < len(indices):
-            connection, index, result, failed = crew.receive()
+            connection, results, failed = crew.receive()
+            for index, result in results:
+                on_result(index, result)
+                delivered.add(index)
             if failed:
                 break
-            on_result(index, result)
-            delivered.add(index)
-            if rest:
-                crew.send(connection, rest.popleft())
+            if chunks:
+                crew.send(connection, chunks.popleft())
     for index in indices:  # only after a worker's render raised: raise it here, as the serial path does
         if index not in delivered:
             on_result(index, render(index))
@@ -98,7 +101,7 @@ class _Crew:
         self._render = render
         self._workers = workers
         self._processes: dict[Connection, BaseProcess] = {}
-        self._waiting: list[tuple[Connection, int, object, bool]] = []
+        self._waiting: list[tuple[Connection, list[tuple[int, object]], bool]] = []
 
     @property
     def connections(self) -> list[Connection]:
@@ -127,23 +130,24 @@ class _Crew:
     def __exit__(self, *exc_info: object) -> None:
         self._stop()
 
-    def send(self, connection: Connection, index: int) -> None:
+    def send(self, connection: Connection, chunk: list[int]) -> None:
         try:
-            connection.send(index)
+            connection.send(chunk)
         except OSError:  # the worker is gone: say how it ended
             raise self._lost(connection) from None
 
-    def receive(self) -> tuple[Connection, int, object, bool]:
-        """The next result of any worker: (connection, index, result, failed)."""
+    def receive(self) -> tuple[Connection, list[tuple[int, object]], bool]:
+        """A chunk's results from any worker: (connection, [(index, result), …], failed); after a
+        failed render, the results before it."""
         from multiprocessing.connection import wait
 
         if not self._waiting:
             for connection in wait(list(self._processes)):
                 try:
-                    index, result, failed = connection.recv()
+                    results, failed = connection.recv()
                 except (EOFError, OSError):
                     raise self._lost(connection) from None
-                self._waiting.append((connection, index, result, failed))  # type: ignore[arg-type]
+                self._waiting.append((connection, results, failed))  # type: ignore[arg-type]
         return self._waiting.pop(0)
 
     def _lost(self, connection: Connection) -> WorkerLost:
@@ -161,18 +165,20 @@ class _Crew:
 
 
 def _serve(connection: Connection, render: Callable[[int], object]) -> None:
-    """A worker: render each index sent until the parent closes the pipe. A render that raises
-    is reported as failed (the parent raises the error itself) and ends the worker."""
+    """A worker: render each chunk of indices sent until the parent closes the pipe. A render
+    that raises is reported as failed after the chunk's results before it (the parent raises
+    the error itself) and ends the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         while True:
-            index = connection.recv()
-            try:
-                result = render(index)
-            except BaseException:
-                connection.send((index, None, True))
-                return
-            connection.send((index, result, False))
+            results = []
+            for index in connection.recv():
+                try:
+                    results.append((index, render(index)))
+                except BaseException:
+                    connection.send((results, True))
+                    return
+            connection.send((results, False))
     except (EOFError, OSError):  # the parent closed the pipe, or is gone
         return
