@@ -45,7 +45,7 @@ def render_pdf(path: Path, case: dict, pool: ConverterPool) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30, help="conversions per sample for the median")
-    parser.add_argument("--workers", type=int, default=PoolSettings().workers, help="pool size (default: cores)")
+    parser.add_argument("--workers", type=int, default=PoolSettings().workers, help="pool size (default: the pool's, one more than the cores)")
     args = parser.parse_args()
 
     cases = {p: json.loads(p.read_text("utf-8")) for p in SAMPLES}

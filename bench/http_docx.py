@@ -1,7 +1,7 @@
 """Benchmark (not a test): HTTP .docx under 16 concurrent clients, on a real ``docgen serve`` with one
 web process and with two.
 
-    .venv/bin/python bench/http_docx.py [--clients 16] [--seconds 10] [--rounds 3]
+    .venv/bin/python bench/http_docx.py [--clients 16] [--seconds 10] [--rounds 3] [--baseline DIR]
 
 Each client (wrk, one keep-alive connection each) posts the one-page reply letter to
 ``/api/v1/documents/reply-letter`` (→ .docx) back to back. ``serve`` runs with ``--queue-size 32``
@@ -18,6 +18,10 @@ gives the server's CPU time per request (all its processes): on a machine shared
 work the rate says little, the CPU per request hardly changes, and on a quiet machine the rate
 is about cores ÷ (CPU per request + the client's share).
 
+``--baseline DIR`` also serves another checkout of docgen (the code before a change, e.g. from
+``git worktree add DIR main``) with one and with two processes, in the same rounds, and reports
+this tree against it: the peer of a change is the code it changes, measured alternately with it.
+
 Targets (issue 16): ≥ 300 req/s, p99 ≤ 50 ms. With 16 clients back to back, the mean latency is
 16 ÷ throughput (Little's law): 300 req/s is 53 ms on average, so a p99 of 50 ms needs well over
 300 req/s.
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+from pathlib import Path
 
 from serving import alternate, fetch, floor_served, load_average, report, served, wrk
 
@@ -41,6 +46,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout of docgen, measured as this tree's peer")
     args = parser.parse_args()
     print(f"HTTP .docx, {args.clients} clients, {os.cpu_count()} cores, load average {load_average()}")
     with contextlib.ExitStack() as stack:
@@ -50,12 +56,20 @@ def main() -> None:
         floor_one = stack.enter_context(floor_served(docx, DOCX, *FLAGS, processes=1, name="HTTP floor, 1 process"))
         floor_two = stack.enter_context(floor_served(docx, DOCX, *FLAGS, processes=2, name="HTTP floor, 2 processes"))
         servers = [floor_one, one, floor_two, two]
+        if args.baseline:
+            for processes in (1, 2):
+                servers.append(stack.enter_context(served(
+                    *FLAGS, processes=processes, pdf_workers=1, root=args.baseline.resolve(),
+                    name=f"baseline, {processes} process{'es' if processes > 1 else ''}")))
         for server in servers:  # warm-up: templates, caches, the first connections
             wrk(server, PATH, args.clients, 2)
         runs = alternate(servers, PATH, args.clients, args.seconds, args.rounds)
     report({name: runs[name] for name in ("HTTP floor, 1 process", "docgen, 1 process")}, "HTTP floor, 1 process")
     report({name: runs[name] for name in ("HTTP floor, 2 processes", "docgen, 2 processes")}, "HTTP floor, 2 processes")
     report({name: runs[name] for name in ("docgen, 1 process", "docgen, 2 processes")}, "docgen, 1 process")
+    if args.baseline:
+        report({name: runs[name] for name in ("baseline, 1 process", "docgen, 1 process")}, "baseline, 1 process")
+        report({name: runs[name] for name in ("baseline, 2 processes", "docgen, 2 processes")}, "baseline, 2 processes")
     print(f"\ntargets: ≥ 300 req/s, p99 ≤ 50 ms; load average at the end {load_average()}")
 
 

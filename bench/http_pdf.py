@@ -1,14 +1,17 @@
 """Benchmark (not a test): HTTP PDF under 4 concurrent clients, on a real ``docgen serve`` with one
 web process and with two.
 
-    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3]
+    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3] [--workers N …] [--against TREE]
 
 Each client (wrk, one keep-alive connection each) posts the one-page reply letter to
 ``/api/v1/documents/reply-letter?format=pdf`` back to back. Servers measured:
 
-- one process with one LibreOffice worker per core (the default);
-- two processes with one LibreOffice worker each (the same number of LibreOffice processes);
-- two processes with one worker per core each (twice as many).
+- one process with the default number of LibreOffice workers (``pdf_workers``), or with each
+  number given by ``--workers``;
+- two processes with one LibreOffice worker each;
+- two processes with one worker per core each;
+- with ``--against TREE``: one process of the docgen in TREE (say, ``git worktree add /tmp/main
+  main``) with one worker per core, to measure a change against what it changes.
 
 The peer is LibreOffice's own floor: a :class:`~docgen.converter.ConverterPool` of one worker per
 core, never recycled, used directly by as many threads as there are clients, converting the very
@@ -27,49 +30,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import resource
-import statistics
-import threading
-import time
-from dataclasses import dataclass
+from pathlib import Path
 
-from serving import Run, fetch, in_threads, load_average, median_run, report, served, tree_cpu, wrk
+from convert_pool import PoolRunner
+from serving import Run, Wrk, alternate_runners, fetch, load_average, median_run, report, served
 
 from docgen.converter import ConverterPool, PoolSettings
+from docgen.settings import Settings
 
 PATH = "/api/v1/documents/reply-letter?format=pdf"
 DOCX_PATH = "/api/v1/documents/reply-letter"
 CORES = os.cpu_count() or 2
 POOL = "LibreOffice pool alone"
-
-
-@dataclass
-class PoolPeer:
-    pool: ConverterPool
-    docx: bytes
-    name: str = POOL
-
-    def run(self, clients: int, seconds: float) -> Run:
-        latencies: list[float] = []
-        lock = threading.Lock()
-        until = time.perf_counter() + seconds
-
-        def client() -> None:
-            while time.perf_counter() < until:
-                began = time.perf_counter()
-                self.pool.convert(self.docx)
-                with lock:
-                    latencies.append((time.perf_counter() - began) * 1000)
-
-        cpu_before = self.cpu()
-        seconds = in_threads(client, clients)
-        cuts = statistics.quantiles(latencies, n=100)
-        return Run(len(latencies), seconds, cuts[49], cuts[98], 0, 0, 0.0, self.cpu() - cpu_before)
-
-    def cpu(self) -> float:
-        """This process's own CPU (the threads that drive the pool) and its LibreOffice workers'."""
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        return own.ru_utime + own.ru_stime + tree_cpu(*self.pool.worker_pids())
+DEFAULT_WORKERS: int = Settings.model_fields["pdf_workers"].default
 
 
 def main() -> None:
@@ -77,28 +50,32 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="+", default=[DEFAULT_WORKERS],
+                        help="LibreOffice workers of the one-process server, one server for each number")
+    parser.add_argument("--against", type=Path, metavar="TREE",
+                        help="also serve docgen from this tree (e.g. a checkout of main), one process with "
+                             "its default number of workers, measured in the same rounds")
     args = parser.parse_args()
     print(f"HTTP PDF, {args.clients} clients, {CORES} cores, load average {load_average()}")
     with contextlib.ExitStack() as stack:
         servers = [
-            stack.enter_context(served(processes=1, pdf_workers=CORES, name=f"docgen, 1 process × {CORES} LO")),
+            *(stack.enter_context(served(processes=1, pdf_workers=count, name=f"docgen, 1 process × {count} LO"
+                                         + (" (default)" if count == DEFAULT_WORKERS else "")))
+              for count in args.workers),
             stack.enter_context(served(processes=2, pdf_workers=1, name="docgen, 2 processes × 1 LO")),
             stack.enter_context(served(processes=2, pdf_workers=CORES, name=f"docgen, 2 processes × {CORES} LO")),
         ]
+        if args.against:
+            servers.append(stack.enter_context(served(
+                processes=1, pdf_workers=CORES, name=f"{args.against.name}, 1 process × {CORES} LO",
+                env={"PYTHONPATH": str(args.against.resolve())})))
         # The floor converts without recycling workers (a successor's start would cost CPU, and
         # its processes' times would leave the count with the old worker).
         pool = stack.enter_context(ConverterPool(PoolSettings(workers=CORES, max_documents=1_000_000)))
-        peer = PoolPeer(pool, fetch(servers[0], DOCX_PATH))
-        for server in servers:  # warm-up: every LibreOffice worker converts a few documents
-            wrk(server, PATH, args.clients, 3)
-        peer.run(args.clients, 3)
-        runs: dict[str, list[Run]] = {POOL: [], **{server.name: [] for server in servers}}
-        for number in range(args.rounds):
-            for target in (peer, *servers):
-                run = peer.run(args.clients, args.seconds) if target is peer else \
-                    wrk(target, PATH, args.clients, args.seconds)  # type: ignore[arg-type]
-                runs[target.name].append(run)
-                print(f"  round {number + 1}  {target.name:<34} {run.line()}  [load {load_average()}]", flush=True)
+        runners = [PoolRunner(pool, fetch(servers[0], DOCX_PATH), POOL), *(Wrk(server, PATH) for server in servers)]
+        for runner in runners:  # warm-up: every LibreOffice worker converts a few documents
+            runner.run(args.clients, 3)
+        runs: dict[str, list[Run]] = alternate_runners(runners, args.clients, args.seconds, args.rounds)
     report(runs, POOL)
     best = median_run(runs[POOL])
     print(f"\nLibreOffice alone: {best.rate:.1f} conversions/s with {CORES} workers, "

@@ -1,8 +1,9 @@
 """A real ``docgen serve`` for the HTTP benchmarks, its peer (the bare HTTP stack), and wrk to load them.
 
-The server runs this tree's code (``python -m docgen.cli serve``) on a free port of 127.0.0.1,
-with TMPDIR and the workers' directory in a fresh scratch directory; it is stopped with SIGTERM
-when the ``with`` block ends.
+The server runs this tree's code (``python -m docgen.cli serve``), or another checkout's (to
+compare a change with the code before it), on a free port of 127.0.0.1, with TMPDIR and the
+workers' directory in a fresh scratch directory; it is stopped with SIGTERM when the ``with``
+block ends.
 
 The load comes from wrk (Debian's ``wrk``, C and epoll, one thread): keep-alive connections,
 each posting the same body back to back, for a fixed time. On a 2-core machine the client shares
@@ -28,9 +29,10 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = (ROOT / "samples" / "reply-letter" / "a-suggestion-bus-shelter.json").read_bytes()
@@ -93,12 +95,13 @@ def _wait_until_up(process: subprocess.Popen[bytes], port: int, ready: Callable[
 
 @contextlib.contextmanager
 def _running(command: list[str], name: str, port: int, ready: Callable[[dict], bool],
-             env: dict[str, str] | None = None) -> Iterator[Server]:
-    """``command`` with ``env`` added to (or overriding) its environment, once ``ready``."""
+             env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[Server]:
+    """``command`` run in the checkout ``root``, with ``env`` added to (or overriding) its
+    environment, once ``ready``."""
     scratch = Path(tempfile.mkdtemp(prefix="docgen-bench-serve-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch),
+    env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(scratch), "DOCGEN_WORK_DIR": str(scratch),
            "DOCGEN_DATA_DIR": str(scratch / "data"), **(env or {})}
-    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=root, stderr=subprocess.DEVNULL)
     try:
         _wait_until_up(process, port, ready)
         yield Server(process, port, name)
@@ -114,9 +117,10 @@ def _running(command: list[str], name: str, port: int, ready: Callable[[dict], b
 
 @contextlib.contextmanager
 def served(*flags: str, processes: int = 1, pdf_workers: int = 2, name: str = "docgen",
-           env: dict[str, str] | None = None) -> Iterator[Server]:
+           env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[Server]:
     """``docgen serve`` with ``flags`` (and ``env`` added to its environment), once the PDF
-    workers of every web process are idle."""
+    workers of every web process are idle. ``root`` is the checkout whose code it runs (``-m``
+    imports from the working directory first)."""
     port = free_port()
     command = [sys.executable, "-m", "docgen.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--processes", str(processes), "--pdf-workers", str(pdf_workers), *flags]
@@ -127,7 +131,7 @@ def served(*flags: str, processes: int = 1, pdf_workers: int = 2, name: str = "d
             seen.add(health["process"])
         return len(seen) >= processes
 
-    with _running(command, name, port, ready, env) as server:
+    with _running(command, name, port, ready, env, root) as server:
         yield server
 
 
@@ -231,16 +235,46 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
 
 
+class Runner(Protocol):
+    """Anything that can be loaded by ``clients`` clients for ``seconds`` (a server under wrk, a
+    PDF pool driven by threads …)."""
+
+    name: str
+
+    def run(self, clients: int, seconds: float) -> Run: ...
+
+
+@dataclass
+class Wrk:
+    """A server loaded by :func:`wrk`, posting ``body`` to ``path``."""
+
+    server: Server
+    path: str
+    body: bytes = LETTER
+
+    @property
+    def name(self) -> str:
+        return self.server.name
+
+    def run(self, clients: int, seconds: float) -> Run:
+        return wrk(self.server, self.path, clients, seconds, self.body)
+
+
 def alternate(servers: list[Server], path: str, clients: int, seconds: float, rounds: int,
               body: bytes = LETTER) -> dict[str, list[Run]]:
     """``rounds`` rounds, each one run against every server in turn, so that a change in the
     machine's load touches all of them alike."""
-    runs: dict[str, list[Run]] = {server.name: [] for server in servers}
+    return alternate_runners([Wrk(server, path, body) for server in servers], clients, seconds, rounds)
+
+
+def alternate_runners(runners: Sequence[Runner], clients: int, seconds: float, rounds: int) -> dict[str, list[Run]]:
+    """:func:`alternate` for runners of any kind, mixed as they come."""
+    runs: dict[str, list[Run]] = {runner.name: [] for runner in runners}
     for number in range(rounds):
-        for server in servers:
-            run = wrk(server, path, clients, seconds, body)
-            runs[server.name].append(run)
-            print(f"  round {number + 1}  {server.name:<34} {run.line()}  [load {load_average()}]", flush=True)
+        for runner in runners:
+            run = runner.run(clients, seconds)
+            runs[runner.name].append(run)
+            print(f"  round {number + 1}  {runner.name:<34} {run.line()}  [load {load_average()}]", flush=True)
     return runs
 
 

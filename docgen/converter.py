@@ -9,7 +9,10 @@ either channel (see ``uno_worker.py``).
 The pool health-checks its workers, bounds each conversion with a timeout and each caller with a
 deadline (queue wait included), replaces a worker that dies or hangs and retries that document
 once on a healthy worker, and recycles workers one at a time after a number of documents to
-bound LibreOffice's memory, starting the replacement before the old worker leaves. Each worker
+bound LibreOffice's memory, starting the replacement before the old worker leaves. Every worker,
+the first ones and each replacement, converts a small built-in document before it takes work
+(:func:`warm_up_document`): a new LibreOffice's first conversion is several times slower than the
+next, and no caller should pay for it. Each worker
 keeps its profile and its TMPDIR in one directory that is removed whenever the worker ends; the
 directories of a docgen process that was killed are removed when the next pool starts.
 """
@@ -19,10 +22,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import contextvars
+import functools
+import io
 import json
 import logging
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -30,12 +34,16 @@ import subprocess
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 from .errors import DocgenError
+from .handoff import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +76,16 @@ class ConversionFailed(DocgenError):
 
 
 
+# One worker per core, and one more: a worker waits for its next document (handed over, written,
+# its PDF read back) for 3-6% of its time when as many workers as cores are kept busy
+# (bench/convert_pool.py), and the spare one converts meanwhile. Each costs 150-350 MB of RSS
+# (LibreOffice grows with each document until it is recycled).
+DEFAULT_WORKERS = (os.cpu_count() or 2) + 1
+
+
 @dataclass(frozen=True)
 class PoolSettings:
-    workers: int = os.cpu_count() or 2
+    workers: int = DEFAULT_WORKERS
     timeout: float = 30.0  # seconds for one conversion
     start_timeout: float = 60.0  # seconds for a worker to come up
     max_documents: int = 200  # recycle a worker after about this many conversions
@@ -191,6 +206,43 @@ def remove_stale_work_dirs(work_dir: Path) -> list[Path]:
     return removed
 
 
+WARM_UP_TEXT = "转换进程预热：关于加快推进老旧小区加装电梯工作的建议（第1号）"
+_WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+
+
+@functools.cache
+def warm_up_document() -> bytes:
+    """The .docx a new worker converts before it takes work: one line of Chinese in each face that
+    docgen's fontconfig file maps (``fonts/fonts.conf``), so that the DOCX import, the layout,
+    the PDF export and the fonts are all loaded once before the first caller's document."""
+    faces = [test.text for test in ET.parse(FONTCONFIG_FILE).iterfind("match/test[@name='family']/string")
+             if test.text]
+    lines = "".join(
+        f'<w:p><w:r><w:rPr><w:rFonts w:ascii={quoteattr(face)} w:eastAsia={quoteattr(face)} w:hAnsi={quoteattr(face)}/>'
+        f'</w:rPr><w:t>{escape(WARM_UP_TEXT)}</w:t></w:r></w:p>'
+        for face in faces
+    )
+    parts = {
+        "[Content_Types].xml":
+            f'<Types xmlns="{_PACKAGE}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels":
+            f'<Relationships xmlns="{_PACKAGE}/relationships"><Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>',
+        "word/document.xml": f'<w:document xmlns:w="{_WORD}"><w:body>{lines}</w:body></w:document>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, xml in parts.items():
+            package.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return buffer.getvalue()
+
+
 class WorkerFault(Exception):
     """The worker answered, but LibreOffice raised while converting (the message is LibreOffice's)."""
 
@@ -235,7 +287,8 @@ class Worker:
         )
 
     def wait_ready(self, cancel: threading.Event) -> None:
-        """Wait until the worker answers; give up (and clean up) as soon as ``cancel`` is set."""
+        """Wait until the worker answers and has converted :func:`warm_up_document`; give up (and
+        clean up) as soon as ``cancel`` is set."""
         assert self.process is not None
         deadline = time.monotonic() + self.settings.start_timeout
         while time.monotonic() < deadline:
@@ -246,14 +299,24 @@ class Worker:
                 self.stop()
                 raise ConverterUnavailable(f"LibreOffice 转换进程启动失败（退出码 {self.process.returncode}）。{INSTALL_HINT}")
             if (self.home / SOCKET_NAME).exists() and self.ping(timeout=2):
-                log.info("LibreOffice worker %d ready in %s", self.number, self.home)
                 self._note_pipes()
+                self._warm_up(deadline)
+                log.info("LibreOffice worker %d ready in %s", self.number, self.home)
                 return
             time.sleep(0.05)
         self.stop()
         raise ConverterUnavailable(f"LibreOffice 转换进程在 {self.settings.start_timeout:.0f} 秒内未就绪")
 
-    def _request(self, request: dict[str, str | bool], timeout: float) -> dict[str, object]:
+    def _warm_up(self, deadline: float) -> None:
+        """Convert :func:`warm_up_document` within what is left of the start timeout (not the
+        conversion timeout: that one is for callers' documents); it counts as none of them."""
+        try:
+            self._convert(warm_up_document(), max(0.001, deadline - time.monotonic()), warm_up=True)
+        except (OSError, ValueError, WorkerFault) as exc:
+            self.stop()
+            raise ConverterUnavailable(f"LibreOffice 转换进程启动后未能转换预热文档：{exc}") from exc
+
+    def _request(self, request: dict[str, str | bool | float], timeout: float) -> dict[str, object]:
         """One request over the worker's socket; its answer. Raises OSError (socket timeouts
         included) when the worker is gone or silent, :class:`WorkerFault` when LibreOffice raised."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
@@ -302,18 +365,29 @@ class Worker:
         each document is closed with the frame it was loaded into."""
         return int(self._request({"op": "ping"}, timeout)["frames"])  # type: ignore[call-overload]
 
+    def conversions(self, timeout: float = 5) -> int:
+        """How many documents the worker's LibreOffice has converted, its warm-up included."""
+        return int(self._request({"op": "ping"}, timeout)["conversions"])  # type: ignore[call-overload]
+
     def convert(self, docx: bytes, timeout: float, marks: bool = False) -> tuple[bytes, dict[str, float]]:
         """The PDF, and the milliseconds of LibreOffice's steps (see ``uno_worker.store_pdf``);
         ``marks``: bookmarks become named destinations. Raises socket timeouts, OSError and
         :class:`WorkerFault`; the pool decides what they mean."""
+        converted = self._convert(docx, timeout, marks)
+        self.documents += 1
+        return converted
+
+    def _convert(self, docx: bytes, timeout: float, marks: bool = False, *,
+                 warm_up: bool = False) -> tuple[bytes, dict[str, float]]:
         source, target = self.home / "in.docx", self.home / "out.pdf"
         target.unlink(missing_ok=True)
         source.write_bytes(docx)
-        request: dict[str, str | bool] = {"op": "convert", "in": str(source), "out": str(target)}
+        request: dict[str, str | bool | float] = {"op": "convert", "in": str(source), "out": str(target)}
         if marks:
             request["marks"] = True
+        if warm_up:  # the worker's backstop follows this timeout, not the one for callers' documents
+            request["timeout"] = timeout
         reply = self._request(request, timeout)
-        self.documents += 1
         return target.read_bytes(), reply["ms"]  # type: ignore[return-value]
 
     def _note_pipes(self) -> None:
@@ -349,11 +423,11 @@ class Worker:
 
 
 class ConverterPool:
-    """A fixed number of warm workers handed out through a queue."""
+    """A fixed number of warm workers, handed out first come, first served."""
 
     def __init__(self, settings: PoolSettings | None = None):
         self.settings = settings or PoolSettings()
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: Handoff[Worker] = Handoff()  # first come, first served
         self._workers: list[Worker] = []
         self._lock = threading.RLock()
         self._started = False
@@ -364,8 +438,9 @@ class ConverterPool:
         self._once_lock = threading.Lock()
         self._monitor: threading.Thread | None = None
         self.replaced = 0  # workers replaced after dying or hanging (for health reports)
-        # Since start, for /metrics: converted, retried on another worker, timed out, recycled.
-        self.counts = {"conversions": 0, "retries": 0, "timeouts": 0, "recycles": 0}
+        # Since start, for /metrics: converted, retried on another worker, timed out, recycled;
+        # and the workers that converted the warm-up document before they took work.
+        self.counts = {"conversions": 0, "retries": 0, "timeouts": 0, "recycles": 0, "warm_ups": 0}
         # Since start, the milliseconds LibreOffice spent in each step of the conversions that
         # succeeded, as the workers timed them (bench/convert_vs_carbone.py reads them).
         self.office_ms = {"load": 0.0, "store": 0.0, "close": 0.0}
@@ -396,6 +471,7 @@ class ConverterPool:
                 raise failure  # type: ignore[misc]
             self._unavailable = None
             for w in workers:
+                self._count("warm_ups")
                 self._idle.put(w)
             self._started = True
             atexit.register(self.stop)
@@ -479,6 +555,7 @@ class ConverterPool:
             self._discard(fresh)
             return
         self._unavailable = None
+        self._count("warm_ups")
         self._idle.put(fresh)
         if replacing is not None:
             replacing.draining = True  # leaves at its next checkout or release
@@ -486,10 +563,9 @@ class ConverterPool:
     def _watch(self) -> None:
         """Health check: idle workers that stopped answering are replaced, missing ones started."""
         while not self._closed.wait(self.settings.health_interval):
-            for _ in range(self._idle.qsize()):
-                try:
-                    worker = self._idle.get_nowait()
-                except queue.Empty:
+            for _ in range(self._idle.idle()):
+                worker = self._idle.take_idle()
+                if worker is None:
                     break
                 if worker.draining:
                     self._discard(worker)
@@ -511,8 +587,10 @@ class ConverterPool:
         return own if given is None else min(own, given)
 
     def _checkout(self, deadline: float) -> Worker:
-        """An idle, living worker; dead or drained ones met on the way are removed."""
-        while True:
+        """An idle, living worker, first come, first served; dead or drained ones met on the way
+        are removed."""
+
+        def may_wait() -> float:
             if self._closed.is_set():
                 raise ConverterUnavailable(STOPPING)
             remaining = deadline - time.monotonic()
@@ -520,10 +598,10 @@ class ConverterPool:
                 raise ConversionTimeout("等待空闲的 PDF 转换进程超时，请稍后重试")
             if self._unavailable is not None and not any(w.alive() for w in list(self._workers)):
                 raise ConverterUnavailable(self._unavailable)
-            try:
-                worker = self._idle.get(timeout=min(remaining, 0.5))
-            except queue.Empty:
-                continue
+            return min(remaining, 0.5)
+
+        while True:
+            worker = self._idle.take(may_wait)
             if worker.draining:
                 self._discard(worker)
             elif not worker.alive():
@@ -621,7 +699,8 @@ class ConverterPool:
             "state": state,
             "started": self._started,
             "workers": len(workers),
-            "idle": self._idle.qsize(),
+            "idle": self._idle.idle(),
+            "waiting": self._idle.waiting(),  # conversions waiting for a worker
             "alive": alive,
             "replaced": self.replaced,
             **self.counts,

@@ -8,8 +8,8 @@ how clerks write dates and numbers down) are written here once.
 
 from __future__ import annotations
 
+import bisect
 import calendar
-import itertools
 import datetime as dt
 import math
 import re
@@ -17,13 +17,15 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import jieba
 import phonenumbers
 from babel.dates import format_date as _babel_format_date
 
 from . import wordlist
+
+if TYPE_CHECKING:
+    import jieba  # imported at run time by wordlist, without pkg_resources
 
 DateStyle = Literal["arabic", "chinese"]
 
@@ -131,9 +133,17 @@ def join_list(items: list[str]) -> str:
     return "、".join(items)
 
 
+# Characters before the CJK radicals (U+2E80) are half as wide as CJK and full-width ones:
+# ASCII, and a few others in titles (“” — …).
+_HALF_WIDTH_CHARACTER = re.compile(r"[\x00-\u2e7f]")
+_HALF_WIDTH_NOT_ASCII = re.compile(r"[\x80-\u2e7f]")
+
+
 def half_width_length(text: str) -> float:
     """How wide ``text`` is in em: CJK and full-width characters count 1, ASCII counts 1/2."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    # The ASCII characters are counted by the encoder, which drops the others in C.
+    half_width = len(text.encode("ascii", "ignore")) + len(_HALF_WIDTH_NOT_ASCII.findall(text))
+    return len(text) - 0.5 * half_width
 
 
 # --- 发文字号 -----------------------------------------------------------------
@@ -205,6 +215,10 @@ _PHONE_EXTENSION = re.compile(r"^(?P<number>.+?)\s*(?:转|分机|ext\.?|x|-)\s*(
 _PHONE_DASHES = str.maketrans({c: "-" for c in "－‐‑‒–—―﹣"})
 _PHONE_MAX_WORDS = 6
 _LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
+# No number has fewer digits: a local line has 7, and phonenumbers finds a number valid for CN
+# only when its national number (made of the digits typed) has one of CN's possible lengths.
+_FEWEST_DIGITS = min(7, *phonenumbers.PhoneMetadata.metadata_for_region("CN").general_desc.possible_length)
+_NOT_DIGITS = re.compile(r"\D", re.ASCII)
 _LINE_CHARACTERS = re.compile(r"\+?[\d\s()\-]+", re.ASCII)
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 PHONE_FORMS = (
@@ -256,8 +270,8 @@ def _is_phone_number(text: str) -> bool:
 
 def _is_line(text: str) -> bool:
     """One number without extension: valid for region CN by phonenumbers, or a local fixed line."""
-    if not _LINE_CHARACTERS.fullmatch(text):
-        return False
+    if not _LINE_CHARACTERS.fullmatch(text) or len(_NOT_DIGITS.sub("", text)) < _FEWEST_DIGITS:
+        return False  # spares phonenumbers the short runs of words a group is tried in (+86, 571)
     if _LOCAL_LINE.match(re.sub(r"[\s\-]", "", text)):
         return True
     try:
@@ -285,6 +299,9 @@ def add_months(start: dt.date, months: int) -> dt.date:
 _BREAK_BEFORE = ("第", "的答复", "的建议", "的提案", "的会办意见", "的审议意见", "办理情况", "关于")
 # ... and after these.
 _BREAK_AFTER = ("会议", "期间", "人大常委会", "建议", "提案", "年度", "局", "委员会")
+# What a line costs, and a break inside a phrase: one more line costs less.
+_LINE_COST = 30
+_PHRASE_BREAK_COST = 100
 
 
 def title_lines(title: str, max_em: float = 19.5) -> list[str]:
@@ -297,20 +314,21 @@ def title_lines(title: str, max_em: float = 19.5) -> list[str]:
     total = half_width_length(title)
     if total <= max_em:
         return [title]
-    words = _word_boundaries(title)
-    breaks = [i for i in range(1, len(title)) if i in words and _may_break(title, i)]
+    breaks = _Breaks(title, max_em)
     fewest = math.ceil(total / max_em)
-    options = [found for count in range(fewest, fewest + 3) if (found := _balanced(title, breaks, count, max_em))]
-    if not options:
-        return [title]
-    # One more line costs less than a break inside a phrase.
-    cost, lines = min(options, key=lambda option: option[0] + 30 * len(option[1]))
+    best, lines = math.inf, [title]
+    for count in range(fewest, fewest + 3):
+        if _LINE_COST * count >= best:
+            break  # the lines alone cost as much as the best so far, and of equal costs fewer lines win
+        if found := breaks.balanced(count, below=best):
+            best, lines = found
     return lines
 
 
 # Digits of a number, Arabic or Chinese, and the counters that stay with a number (十二届, 第7号).
 _NUMERAL = frozenset("0123456789〇零一二三四五六七八九十百千万两")
 _COUNTER = frozenset("届次号年月日")
+_NUMBER_START = _NUMERAL | {"第"}
 
 
 _segmenter_loading = threading.Lock()
@@ -347,54 +365,91 @@ def _word_boundaries(title: str) -> frozenset[int]:
 
 
 def _may_break(title: str, i: int) -> bool:
-    left, right = title[:i], title[i:]
-    if title[i - 1].isascii() and title[i].isascii() and title[i].isalnum():
+    before, after = title[i - 1], title[i]
+    if before.isascii() and after.isascii() and after.isalnum():
         return False  # inside a number or a Latin word
-    if right[0] in _COUNTER or (left[-1] in _NUMERAL | {"第"} and right[0] in _NUMERAL):
+    if after in _COUNTER or (before in _NUMBER_START and after in _NUMERAL):
         return False  # inside a number, or between a number and its counter (十二届, 第7号)
-    if left.count("《") > left.count("》"):
+    if title.count("《", 0, i) > title.count("》", 0, i):
         return False  # inside a book title
-    return not (right[0] in "，。、；：）》〕”’！？" or left[-1] in "（《〔“‘")
+    return not (after in "，。、；：）》〕”’！？" or before in "（《〔“‘")
 
 
-def _balanced(title: str, breaks: list[int], count: int, max_em: float) -> tuple[float, list[str]] | None:
-    """The best split into ``count`` lines (dynamic programming over allowed breaks)."""
-    target = half_width_length(title) / count
-    points = [0, *breaks, len(title)]
-    # Widths of title[:i], so that each candidate line's width is one subtraction (sums of
-    # halves and ones are exact in floating point: the same as half_width_length of the line).
-    widths = [0.0, *itertools.accumulate(half_width_length(ch) for ch in title)]
+class _Breaks:
+    """A title's allowed breaks, with what every line count shares: the width of the title up
+    to each break, the cost of breaking there, for each break the first one from which a line
+    ending there still fits, and how far back from the end a number of lines can reach."""
 
-    def cost(a: int, b: int) -> float | None:
-        width = widths[b] - widths[a]
-        if width > max_em:
+    def __init__(self, title: str, max_em: float) -> None:
+        self.title = title
+        self.points = [0, *(i for i in sorted(_word_boundaries(title)) if 0 < i < len(title) and _may_break(title, i)), len(title)]
+        # The width of title[:p]: p ems, less half an em for each half-width character before
+        # p (digits, Latin letters: a handful). Sums of halves and ones are exact in floating
+        # point, so each line's width is one subtraction, the same as half_width_length's.
+        half_width = [match.start() for match in _HALF_WIDTH_CHARACTER.finditer(title)]
+        self.widths = [p - 0.5 * bisect.bisect_left(half_width, p) for p in self.points]
+        self.total = self.widths[-1]
+        self.break_costs = [
+            0 if title.startswith(_BREAK_BEFORE, p) or title.endswith(_BREAK_AFTER, 0, p) else _PHRASE_BREAK_COST
+            for p in self.points[:-1]
+        ] + [0]
+        # A line ending at break j fits when it starts at fits_from[j] or later (widths grow).
+        self.fits_from, first = [], 0
+        for j, width in enumerate(self.widths):
+            while first < j and width - self.widths[first] > max_em:
+                first += 1
+            self.fits_from.append(first)
+        # n lines can set the end of the title from from_end[n] on (from the last entry on,
+        # when n is past the end of the list: more lines reach no further back).
+        self.from_end = [len(self.points) - 1]
+        while 0 < (last := self.from_end[-1]) and self.fits_from[last] < last:
+            self.from_end.append(self.fits_from[last])
+
+    def balanced(self, count: int, below: float = math.inf) -> tuple[float, list[str]] | None:
+        """The cost and the lines of the best split into ``count`` lines, if it costs less than
+        ``below``: lines as wide as the others as far as the breaks allow, few breaks inside a
+        phrase, the upper line not much shorter than the lower; of equal costs, the earlier
+        break wins."""
+        widths, break_costs, fits_from, from_end = self.widths, self.break_costs, self.fits_from, self.from_end
+        target = self.total / count
+        lines_cost = _LINE_COST * count
+        end = len(widths) - 1
+        # Dynamic programming over the breaks, line after line. cheapest[j]: the cost of the
+        # first k lines when the k-th ends at break j; inf where they cannot, and where they
+        # cost ``below`` already with the lines' cost (a line's cost is never negative, and a
+        # rounded sum never less than its terms), so that a cheaper way is all that is sought.
+        # The breaks they can reach lie from low to high. starts[k - 1][j]: where that k-th
+        # line starts.
+        cheapest, low, high = [0.0] + [math.inf] * end, 0, 0
+        starts: list[list[int]] = []
+        for k in range(1, count + 1):
+            rest = count - k
+            # The k-th line ends past the breaks the lines before it reach, where the lines
+            # after it can still set the rest of the title.
+            first_end = max(low + 1, from_end[min(rest, len(from_end) - 1)])
+            last_end = min(end - rest, bisect.bisect_right(fits_from, high) - 1)
+            reached, start = [math.inf] * (end + 1), [0] * (end + 1)
+            reached_low, reached_high = end + 1, -1
+            for j in range(first_end, last_end + 1):
+                width, break_cost, best = widths[j], break_costs[j], math.inf
+                for i in range(max(fits_from[j], low), min(j, high + 1)):
+                    cost = cheapest[i] + ((width - widths[i] - target) ** 2 + break_cost)
+                    if cost < best:
+                        best, start[j] = cost, i
+                if best + lines_cost < below:
+                    reached[j] = best
+                    reached_low, reached_high = min(reached_low, j), j
+            if reached_high < 0:
+                return None
+            cheapest, low, high = reached, reached_low, reached_high
+            starts.append(start)
+        cuts = [end]
+        for start in reversed(starts):
+            cuts.append(start[cuts[-1]])
+        cuts.reverse()
+        line_widths = [widths[b] - widths[a] for a, b in zip(cuts, cuts[1:])]
+        upper_shorter = sum(2 for upper, lower in zip(line_widths, line_widths[1:]) if upper < lower - 1)
+        cost = cheapest[end] + upper_shorter + lines_cost
+        if cost >= below:
             return None
-        penalty = (width - target) ** 2
-        if b < len(title) and not (title[b:].startswith(_BREAK_BEFORE) or title[:b].endswith(_BREAK_AFTER)):
-            penalty += 100  # a break inside a phrase costs more than one more line
-        return penalty
-
-    # best[(k, j)]: cheapest way to set title[:points[j]] as k lines.
-    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
-    for k in range(1, count + 1):
-        for j in range(1, len(points)):
-            options = []
-            for i in range(j - 1, -1, -1):
-                c = cost(points[i], points[j])
-                if c is None:
-                    break  # lines starting further left are wider still
-                if (k - 1, i) in best:
-                    options.append((best[(k - 1, i)][0] + c, i))
-            if options:
-                best[(k, j)] = min(options)
-    end = len(points) - 1
-    if (count, end) not in best:
-        return None
-    cuts, k, j = [], count, end
-    while k > 0:
-        i = best[(k, j)][1]
-        cuts.append((points[i], points[j]))
-        k, j = k - 1, i
-    lines = [title[a:b] for a, b in reversed(cuts)]
-    upper_shorter = sum(2 for a, b in zip(lines, lines[1:]) if half_width_length(a) < half_width_length(b) - 1)
-    return best[(count, end)][0] + upper_shorter, lines
+        return cost, [self.title[self.points[a]:self.points[b]] for a, b in zip(cuts, cuts[1:])]

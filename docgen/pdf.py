@@ -1,4 +1,8 @@
-"""PDF post-processing with pypdf: metadata, the 草稿 (draft) watermark, merging documents."""
+"""PDF post-processing with pypdf: metadata, the 草稿 (draft) watermark, merging documents.
+
+pypdf is imported by the functions that read or write a PDF, not with this module: it takes a
+tenth of a second, which a command that writes no PDF (``docgen batch … -o letters.zip``)
+should not pay."""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ import datetime as dt
 import io
 import itertools
 from collections.abc import Iterable, Sequence
-
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
+from typing import TYPE_CHECKING
 
 from .engine import DocumentProperties
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -59,6 +64,9 @@ def _append_update(pdf: bytes, info: dict[str, str], *, language: str) -> bytes:
     section, and a trailer whose ``/Prev`` points back to the original one. Readers take the
     newest trailer, so the new dictionary and catalogue replace the old ones; nothing else of the
     file is read beyond its trailer and catalogue, nor written again."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
+
     reader = PdfReader(io.BytesIO(pdf))
     trailer = reader.trailer
     catalogue = trailer["/Root"]
@@ -101,6 +109,8 @@ def _last_cross_reference(pdf: bytes) -> int:
 
 def _stamp_diagonally(page: PageObject, stamp: PageObject) -> None:
     """Rotate the stamp's text 45° about the page centre and draw it beneath the page content."""
+    from pypdf import Transformation
+
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     text_x = float(stamp.mediabox.width) / 2
     text_y = float(stamp.mediabox.height) - WATERMARK_TOP_MARGIN_PT - WATERMARK_LINE_PT / 2
@@ -115,6 +125,8 @@ def _stamp_diagonally(page: PageObject, stamp: PageObject) -> None:
 
 def stamp(pdf: bytes, watermark: bytes) -> bytes:
     """Lay ``watermark`` (a one-page PDF) diagonally under every page (the PDF is rewritten whole)."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     mark = PdfReader(io.BytesIO(watermark)).pages[0]
     for page in writer.pages:
@@ -127,6 +139,8 @@ def stamp(pdf: bytes, watermark: bytes) -> bytes:
 def marks(pdf: bytes) -> tuple[dict[str, int], int]:
     """The page (0-based) of each named destination (by its name without the leading slash of a
     PDF name), and the number of pages."""
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     pages = {}
     for name, destination in reader.named_destinations.items():
@@ -144,6 +158,9 @@ def merge(
     A PDF may hold several documents: ``starts`` gives, for each PDF, the pages (0-based) where
     its documents begin (by default each PDF is one document), and the titles go to them in
     order. Named destinations of the parts are not kept."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
     writer = PdfWriter()
     titles = iter(outline) if outline is not None else None
     for pdf, firsts in zip(pdfs, starts if starts is not None else itertools.repeat((0,))):

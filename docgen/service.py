@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -15,8 +15,10 @@ from .errors import CaseRejected, InvalidCase
 from .findings import Finding, error, findings_from_validation_error, has_errors
 from .kinds import get_kind
 from .intake.workbooks import IntakeLimits
-from .kinds.annual_summary import report as ledger_reports
 from .profile import Profile, load_profile
+
+if TYPE_CHECKING:
+    from .kinds.annual_summary.report import LedgerReport
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Format = Literal["docx", "pdf"]
@@ -107,10 +109,12 @@ def render_checked(
 
 def ledger_report(
     source: list[Any] | tuple[str, bytes], profile: Profile | None = None, limits: IntakeLimits | None = None,
-) -> ledger_reports.LedgerReport:
+) -> LedgerReport:
     """The figures of a ledger given as records or as (filename, content), with its findings;
     a workbook is opened under ``limits`` (safe defaults when None)."""
-    return ledger_reports.ledger_report(source, profile or load_profile(), limits)
+    from .kinds.annual_summary.report import ledger_report as report
+
+    return report(source, profile or load_profile(), limits)
 
 
 def to_pdf(docx: bytes, properties: DocumentProperties, converter: Converter, *, draft: bool = False) -> bytes:

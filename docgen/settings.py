@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .archive import ArchiveLimits
-from .converter import PoolSettings
+from .converter import DEFAULT_WORKERS, PoolSettings
 from .errors import ConfigError
 from .intake.workbooks import IntakeLimits, SheetLimits
 
@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", title="监听地址")
     port: int = Field(8000, ge=1, le=65535, title="端口")
     processes: int = Field(1, ge=1, le=32, title="服务进程数（大于 1 时由 gunicorn 在同一端口上运行多个服务进程）")
-    pdf_workers: int = Field(os.cpu_count() or 2, ge=1, le=32, title="每个服务进程的 LibreOffice 转换进程数")
+    pdf_workers: int = Field(DEFAULT_WORKERS, ge=1, le=32, title="每个服务进程的 LibreOffice 转换进程数")
     pdf_timeout: float = Field(30.0, gt=0, le=600, title="单份文书转换时限（秒）")
     pdf_start_timeout: float = Field(60.0, gt=0, le=600, title="转换进程启动时限（秒）")
     pdf_max_documents: int = Field(200, ge=1, title="转换进程处理多少份后轮换")

@@ -5,9 +5,12 @@
 It starts LibreOffice (``OFFICE``, the ``soffice`` launcher) with its profile in ``HOME`` and a UNO
 *pipe* acceptor, connects to it, and then answers requests on the Unix socket ``HOME/worker.sock``:
 one JSON line each, ``{"op": "ping"}`` or ``{"op": "convert", "in": PATH, "out": PATH}`` (files
-inside ``HOME``), answered by ``{"ok": true}`` with, for a ping, ``"frames"`` (how many frames
-LibreOffice holds open: none between conversions) and, for a conversion, ``"ms"`` (the
-milliseconds of LibreOffice's load, store and close), or by ``{"ok": false, "error": TEXT}``.
+inside ``HOME``; an optional ``"timeout": SECONDS`` replaces ``--conversion-timeout`` for that one
+conversion: the pool's warm-up is bounded by its start timeout instead), answered by
+``{"ok": true}`` with, for a ping, ``"frames"`` (how many frames LibreOffice holds open: none
+between conversions) and ``"conversions"`` (how many documents this LibreOffice has converted,
+the pool's warm-up included) and, for a conversion, ``"ms"`` (the milliseconds of LibreOffice's
+load, store and close), or by ``{"ok": false, "error": TEXT}``.
 
 Nothing listens on a network port. The umask is 077 before anything is created, so ``HOME`` (made
 0700 by the pool), the request socket and LibreOffice's own pipe sockets (``/tmp/OSL_PIPE_<uid>_*``,
@@ -129,6 +132,7 @@ class Office:
     def __init__(self, context):
         self.context = context
         self.desktop = self.create("com.sun.star.frame.Desktop")
+        self.conversions = 0  # documents converted (requests are answered one at a time)
 
     def create(self, service: str):
         return self.context.ServiceManager.createInstanceWithContext(service, self.context)
@@ -203,9 +207,12 @@ def store_pdf(office: Office, source: str, target: str, marks: bool = False) -> 
 
 def answer(office: Office, request: dict, timeout: float) -> dict:
     if request.get("op") == "ping":  # a round trip through LibreOffice: it answers
-        return {"ok": True, "frames": office.desktop.getFrames().getCount()}
+        return {"ok": True, "frames": office.desktop.getFrames().getCount(), "conversions": office.conversions}
     if request.get("op") == "convert":
-        return {"ok": True, "ms": convert(office, request["in"], request["out"], timeout, bool(request.get("marks")))}
+        steps = convert(office, request["in"], request["out"], float(request.get("timeout", timeout)),
+                        bool(request.get("marks")))
+        office.conversions += 1
+        return {"ok": True, "ms": steps}
     return {"ok": False, "error": f"unknown request {request!r}"}
 
 

@@ -11,20 +11,47 @@ code segments on it unchanged (:func:`tokenizer`).
 Building the table from the dictionary takes seconds; the table is kept in a file of the user's
 cache directory (``$XDG_CACHE_HOME/docgen``, by default ``~/.cache/docgen``) and read back in
 milliseconds by every later process, whatever its temporary directory.
+
+jieba is imported here (and docgen imports it only through this module) without setuptools'
+``pkg_resources``: see :func:`_without_pkg_resources`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
 import os
+import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from zlib import crc32
 
-import jieba
+
+@contextlib.contextmanager
+def _without_pkg_resources() -> Iterator[None]:
+    """``import pkg_resources`` fails inside this block, unless it was imported before.
+
+    jieba 0.42.1's ``jieba._compat`` imports ``pkg_resources`` (a tenth of a second: it scans
+    every installed distribution) only to open jieba's own data files, and when that import
+    fails opens them beside its module instead. A ``None`` in ``sys.modules`` makes the import
+    fail (the import system's documented way), and is removed after, so that nothing else is
+    kept from importing ``pkg_resources`` later."""
+    if "pkg_resources" in sys.modules:
+        yield
+        return
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("pkg_resources", False) is None:
+            del sys.modules["pkg_resources"]
+
+
+with _without_pkg_resources():
+    import jieba
 
 DICTIONARY = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
 _FORMAT = b"docgen-wordlist 1\n"

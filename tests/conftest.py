@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,18 @@ def invalid_samples(kind: str) -> list[tuple[Path, list[str]]]:
 def invalid_params(kind: str, keep=lambda path: True) -> list:
     """The invalid samples with their expected codes, as parameters named after the file."""
     return [pytest.param(path, codes, id=path.stem) for path, codes in invalid_samples(kind) if keep(path)]
+
+
+def wait_until(condition, within: float = 60, every: float = 0.05):
+    """Poll ``condition`` until it returns something true, and return that; fail the test after
+    ``within`` seconds."""
+    until = time.monotonic() + within
+    while time.monotonic() < until:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("the condition did not come true in time")
 
 
 def load_case(path: Path) -> dict:

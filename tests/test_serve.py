@@ -1,5 +1,6 @@
 """`docgen serve` starts a real server (waitress) with the embedded defaults and answers."""
 
+import gc
 import json
 import socket
 import subprocess
@@ -11,6 +12,9 @@ from pathlib import Path
 from conftest import SAMPLES, open_docx
 
 from docgen.converter import workers_of
+from docgen.profile import load_profile
+from docgen.server import WebProcess
+from docgen.settings import load_settings
 
 
 def free_port() -> int:
@@ -49,3 +53,16 @@ def test_docgen_serve_answers_health_and_renders_a_letter():
         server.wait(timeout=20)
     time.sleep(1)
     assert workers_of(server.pid) == []  # the pool stopped its LibreOffice workers
+
+
+def test_a_warm_web_process_keeps_its_app_out_of_the_collectors_walks(tmp_path):
+    """Once warm, what a web process built for its life is frozen: a full collection, which
+    stalls every thread, no longer walks it."""
+    process = WebProcess(load_settings(data_dir=str(tmp_path / "data"), work_dir=str(tmp_path)), load_profile())
+    assert any(o is process.app.url_map for o in gc.get_objects())
+    try:
+        process._warm_up()
+        assert gc.get_freeze_count() > 0
+        assert not any(o is process.app.url_map or o is process.app for o in gc.get_objects())
+    finally:
+        gc.unfreeze()

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import open_docx
+from conftest import open_docx, wait_until
 from test_faults import LETTER, Server, home_of, leftovers, server_factory  # noqa: F401 — the fixture stops the servers
 
 from docgen.converter import process_group, workers_of
@@ -45,16 +45,6 @@ def metric(server: Server, line: str) -> float:
     return float(found.group(1))
 
 
-def wait_until(condition, within: float = 60, every: float = 0.2):
-    until = time.monotonic() + within
-    while time.monotonic() < until:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("the condition did not come true in time")
-
-
 def test_two_processes_share_the_port_and_both_convert_documents(server_factory):
     server = two_processes(server_factory)
     docx = post_all(server, DOCX, 8)
@@ -79,6 +69,8 @@ def test_metrics_add_up_the_requests_and_pools_of_both_processes(server_factory)
     server = two_processes(server_factory)
     assert {status for status, _ in post_all(server, DOCX, 12)} == {200}
     assert {status for status, _ in post_all(server, PDF, 6)} == {200}
+    # A process copies its pool's counts every second: once both have, every scrape agrees.
+    assert wait_until(lambda: metric(server, "docgen_pdf_conversions_total") == 6)
     # Whichever process answers the scrape, it counts what both did.
     for _ in range(4):
         assert metric(server, 'docgen_documents_rendered_total{format="docx",kind="reply-letter"}') == 12

@@ -1,19 +1,40 @@
 """The registry of document kinds.
 
 Every module in this package that defines ``KIND`` (a :class:`DocumentKind` instance) is a
-kind: adding a kind means adding a module; the engine and the faces need no change.
+kind: adding a kind means adding a module, and its name to :data:`MODULES`; the engine and the
+faces need no change.
+
+A kind's module is imported when the kind is first asked for, so that a command about one kind
+does not import all of them. :func:`all_kinds` still finds every kind by discovery, and
+``tests/test_cold_start.py`` holds :data:`MODULES` to what discovery finds.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
 
 from ..errors import UnknownKind
 from .base import DocumentKind
 
+# Each kind's name and the module of this package that defines it, in listing order (the kinds'
+# ``order``, then name).
+MODULES = {
+    "reply-letter": "reply_letter",
+    "co-handling-opinion": "co_handling_opinion",
+    "survey-form": "survey_form",
+    "annual-summary": "annual_summary",
+    "review-opinion": "review_opinion",
+    "assignment-list": "assignment",
+    "assignment-notice": "assignment_notice",
+    "assignment-speech": "assignment_speech",
+}
 
-def _discover() -> dict[str, DocumentKind]:
+
+@cache
+def discover() -> dict[str, DocumentKind]:
+    """Every kind, by importing every module of this package, in listing order."""
     found = []
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
@@ -23,18 +44,24 @@ def _discover() -> dict[str, DocumentKind]:
     return {kind.name: kind for kind in sorted(found, key=lambda k: (k.order, k.name))}
 
 
-_KINDS: dict[str, DocumentKind] = _discover()
+def kind_names() -> list[str]:
+    """The names of every kind, in listing order, without importing any."""
+    return list(MODULES)
 
 
+@cache
 def get_kind(name: str) -> DocumentKind:
+    """The kind called ``name``, importing its module only; raises :class:`UnknownKind`."""
     try:
-        return _KINDS[name]
+        module_name = MODULES[name]
     except KeyError:
-        raise UnknownKind(name, list(_KINDS)) from None
+        raise UnknownKind(name, kind_names()) from None
+    kind: DocumentKind = importlib.import_module(f"{__name__}.{module_name}").KIND
+    return kind
 
 
 def all_kinds() -> list[DocumentKind]:
-    return list(_KINDS.values())
+    return list(discover().values())
 
 
-__all__ = ["DocumentKind", "all_kinds", "get_kind"]
+__all__ = ["DocumentKind", "MODULES", "all_kinds", "discover", "get_kind", "kind_names"]

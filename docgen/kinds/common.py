@@ -51,7 +51,7 @@ Date = Annotated[dt.date, Field(ge=dt.date(1950, 1, 1), le=dt.date(2199, 12, 31)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class SessionRef(Strict):

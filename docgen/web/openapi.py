@@ -159,9 +159,13 @@ HEALTH = {
         "pdf": {"type": "object", "description": "PDF 转换进程池的状态 / the LibreOffice pool",
                 "properties": {"state": {"type": "string", "enum": ["ok", "degraded", "stopping"]},
                                "workers": {"type": "integer"}, "alive": {"type": "integer"}, "idle": {"type": "integer"},
+                               "waiting": {"type": "integer", "description":
+                                           "等待转换进程的文书数 / conversions waiting for a worker"},
                                "replaced": {"type": "integer"}, "conversions": {"type": "integer"},
                                "retries": {"type": "integer"}, "timeouts": {"type": "integer"},
-                               "recycles": {"type": "integer"}}},
+                               "recycles": {"type": "integer"},
+                               "warm_ups": {"type": "integer", "description":
+                                            "转换进程接活前的预热次数 / workers warmed up before their first document"}}},
         "requests": {"type": "object", "properties": {
             "active": {"type": "integer"}, "waiting": {"type": "integer"},
             "concurrency": {"type": "integer"}, "queue": {"type": "integer"}}},
