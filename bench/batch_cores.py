@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 RENDER_ONLY = """
-import json, sys, time
+import gc, json, sys, time
 from docgen import batch
 from docgen.batch import parallel
+gc.freeze()  # as the CLI's program entry does (docgen.cli.Program)
 parallel.MIN_DOCUMENTS_PER_WORKER = 1  # fork at any size: the threshold is what is measured
 cases = json.loads(open(sys.argv[1], encoding="utf-8").read())[: int(sys.argv[2])]
 plan = batch.check_cases("reply-letter", cases)
