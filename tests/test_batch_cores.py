@@ -25,8 +25,9 @@ from docgen.batch import parallel, run
 
 KIND = "reply-letter"
 CORES = len(os.sched_getaffinity(0))
-# Enough cases for a worker on every core: four in five are valid.
-ENOUGH = max(64, 2 * parallel.MIN_DOCUMENTS_PER_WORKER * CORES)
+# Enough cases for two workers, and for a worker on every core: four in five are valid.
+TWO_WORKERS = 2 * parallel.MIN_DOCUMENTS_PER_WORKER * 5 // 4
+ENOUGH = max(TWO_WORKERS, 2 * parallel.MIN_DOCUMENTS_PER_WORKER * CORES)
 ENOUGH_INVALID = len(range(2, ENOUGH, 5))
 
 # In the child Python: service.render_checked wrapped so that each render appends its process id
@@ -128,7 +129,7 @@ def children(pid: int) -> list[int]:
 
 
 def test_parallel_zip_is_byte_identical_to_serial_with_invalid_cases_too(tmp_path):
-    cases = write_cases(tmp_path, 40)  # 32 valid, 8 invalid; the same items repeated, so names get （2）, （3）…
+    cases = write_cases(tmp_path, TWO_WORKERS)  # the same items repeated, so names get （2）, （3）…
     code, stderr = finish(python(SERIAL_AND_PARALLEL, str(cases), str(tmp_path), "2"))
     assert code == 0, stderr
     assert set(pids(tmp_path / "serial.pids")) == {min(pids(tmp_path / "serial.pids"))}
@@ -137,8 +138,9 @@ def test_parallel_zip_is_byte_identical_to_serial_with_invalid_cases_too(tmp_pat
     assert forked == serial
     filename, summary, report = json.loads((tmp_path / "parallel.json").read_text("utf-8"))
     assert [filename, summary, report] == json.loads((tmp_path / "serial.json").read_text("utf-8"))
-    assert summary == "rendered=32; invalid=8"
-    assert [entry["index"] for entry in report] == list(range(40))
+    invalid = len(range(2, TWO_WORKERS, 5))
+    assert summary == f"rendered={TWO_WORKERS - invalid}; invalid={invalid}"
+    assert [entry["index"] for entry in report] == list(range(TWO_WORKERS))
     assert sum(1 for entry in report if entry["filename"] and "（2）" in entry["filename"]) == 4
 
 
@@ -170,7 +172,7 @@ print(json.dumps(errors, ensure_ascii=False))
 
 
 def test_a_render_that_raises_in_a_worker_raises_the_serial_paths_error(tmp_path):
-    cases = write_cases(tmp_path, 40)
+    cases = write_cases(tmp_path, TWO_WORKERS)
     process = python(FAILING_RENDER, str(cases), PIDS=str(tmp_path / "pids"))
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
@@ -182,7 +184,7 @@ def test_a_render_that_raises_in_a_worker_raises_the_serial_paths_error(tmp_path
 # --- where it forks, and where it does not -------------------------------------------------------------
 
 
-def test_a_single_threaded_process_forks_one_worker_per_eight_documents_up_to_the_workers_offered(monkeypatch):
+def test_a_single_threaded_process_forks_a_worker_for_each_share_of_enough_documents_up_to_the_workers_offered(monkeypatch):
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     assert parallel.worker_count(2, parallel.MIN_DOCUMENTS_PER_WORKER * 2 - 1) == 1
     assert parallel.worker_count(2, parallel.MIN_DOCUMENTS_PER_WORKER * 2) == 2
@@ -212,7 +214,7 @@ def test_without_workers_offered_the_batch_renders_in_the_calling_process(monkey
         raise AssertionError("forked")
 
     monkeypatch.setattr(run, "render_forked", no_fork)
-    assert call(cycled_cases(40)).rendered == 32
+    assert call(cycled_cases(TWO_WORKERS)).rendered == TWO_WORKERS - len(range(2, TWO_WORKERS, 5))
 
 
 def test_pdf_documents_and_the_merged_pdf_are_rendered_in_the_calling_process(monkeypatch, pool):
@@ -239,7 +241,7 @@ def test_the_cli_renders_on_every_usable_core(tmp_path):
 
 
 def test_the_cli_renders_in_its_own_process_when_it_may_use_one_core(tmp_path):
-    cases, target, seen = write_cases(tmp_path, 64), tmp_path / "letters.zip", tmp_path / "pids"
+    cases, target, seen = write_cases(tmp_path, ENOUGH), tmp_path / "letters.zip", tmp_path / "pids"
     process = subprocess.Popen(
         ["taskset", "-c", str(min(os.sched_getaffinity(0))), sys.executable, "-c", CLI,
          "batch", KIND, str(cases), "-o", str(target)],
@@ -248,12 +250,12 @@ def test_the_cli_renders_in_its_own_process_when_it_may_use_one_core(tmp_path):
     )
     code, stderr = finish(process)
     assert code == 1, stderr
-    assert len(pids(seen)) == 51 and len(set(pids(seen))) == 1
+    assert len(pids(seen)) == ENOUGH - ENOUGH_INVALID and len(set(pids(seen))) == 1
 
 
 @pytest.mark.skipif(CORES < 2, reason="one usable core: the CLI does not fork")
 def test_a_worker_killed_mid_batch_is_a_clear_error_and_no_file(tmp_path):
-    cases, target = write_cases(tmp_path, 64), tmp_path / "letters.zip"
+    cases, target = write_cases(tmp_path, ENOUGH), tmp_path / "letters.zip"
     before = sorted(tmp_path.iterdir())
     code, stderr = finish(python(CLI, "batch", KIND, str(cases), "-o", str(target), KILL_AT="3"))
     assert code == 4, stderr

@@ -31,12 +31,11 @@ if TYPE_CHECKING:
 
 Result = TypeVar("Result")
 
-# Below this many documents for each worker, forking costs more than it saves. Starting and
-# stopping two workers took 24 ms (forks 14 ms, stop 10 ms: the minimum of 15 runs on the shared
-# 2-core machine at load 6), and a document rendered beside this process saves about 1 ms of its
-# 2.5 ms, the worker's colder caches counted. bench/batch_cores.py --break-even times both ways
-# by the number of documents.
-MIN_DOCUMENTS_PER_WORKER = 12
+# Below this many documents for each worker, forking costs more than it saves: rendering only,
+# from a fresh process, 2 workers took 0.98 of one process's time for 32 letters, 1.10 for 16,
+# 0.78 for 64 and 0.68 for 256 (bench/batch_cores.py --break-even, median of 5, load 1.3 on
+# the 2-core machine).
+MIN_DOCUMENTS_PER_WORKER = 32
 CHUNK = 4  # documents sent at once, and their results returned at once: fewer messages for this process
 IN_FLIGHT = 2  # chunks queued ahead at each worker, so that none waits for the parent between chunks
 
