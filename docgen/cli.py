@@ -3,7 +3,8 @@ and the year's lists: ``assignment | speech | commitments | commitments-check``,
 and the credentials: ``docgen tokens …``, ``docgen users …``.
 
 Exit codes: 0 success (warnings allowed), 1 the case has findings of severity error,
-2 bad usage or unreadable input, 3 PDF conversion unavailable or failed.
+2 bad usage or unreadable input, 3 PDF conversion unavailable or failed, 4 a process rendering a
+batch died.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_CONVERSION = 3
+EXIT_WORKER_LOST = 4
 
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 
@@ -437,7 +439,10 @@ def batch_command(ctx: click.Context, kind: str, cases: str, output: str, docume
     退出码：0 全部生成；
             1 有案件未通过检查（其余照常生成；--strict 时整批不生成）；
             2 用法有误或输入无法读取；
-            3 PDF 转换不可用。
+            3 PDF 转换不可用；
+            4 生成文书的子进程意外退出，未生成任何文件。
+
+    .zip 中的 Word 文书在本机所有可用的 CPU 核上并行生成。
     """
     from . import batch as batches
 
@@ -478,7 +483,7 @@ def batch_command(ctx: click.Context, kind: str, cases: str, output: str, docume
         result = batches.run_batch(
             kind, loaded.cases, output=out_kind, document_format=document_format,  # type: ignore[arg-type]
             strict=strict, profile=profile, converter=pool, draft=draft, origins=loaded.origins or None,
-            progress=progress,
+            progress=progress, workers=batches.usable_cores(),
         )
     except batches.BatchInvalid as exc:
         _echo_batch_findings(exc.report)
@@ -486,6 +491,9 @@ def batch_command(ctx: click.Context, kind: str, cases: str, output: str, docume
         ctx.exit(EXIT_FINDINGS)
     except (ConverterUnavailable, ConversionTimeout, ConversionFailed) as exc:
         raise ConversionProblem(exc.message) from exc
+    except batches.WorkerLost as exc:
+        click.echo(f"docgen：{exc.message}", err=True)
+        ctx.exit(EXIT_WORKER_LOST)
     except DocgenError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

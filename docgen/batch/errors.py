@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from ..errors import DocgenError, InputRejected
@@ -71,3 +72,24 @@ class BatchBadValues(BatchInputError):
 
     code = "batch_bad_values"
     title = "批量案件表格有误"
+
+
+class WorkerLost(DocgenError):
+    """A process rendering the batch's documents (see :mod:`.parallel`) died before it finished."""
+
+    code = "batch_worker_lost"
+    status, title = 500, "批量生成中断"
+
+    def __init__(self, pid: int, exitcode: int | None):
+        if exitcode is not None and exitcode < 0:
+            try:
+                how = f"被信号 {signal.Signals(-exitcode).name} 终止"
+            except ValueError:
+                how = f"被信号 {-exitcode} 终止"
+        elif exitcode is not None:
+            how = f"退出码 {exitcode}"
+        else:
+            how = "原因不明"
+        super().__init__(f"生成文书的子进程（{pid}）意外退出（{how}），整批未生成，请重试")
+        self.pid = pid
+        self.exitcode = exitcode

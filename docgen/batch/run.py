@@ -17,6 +17,7 @@ from .cases import located
 from .errors import MAX_CASES, BatchEmpty, BatchInvalid, BatchTooLarge
 from .joined import MergedPdf, concurrency, merged_pdf
 from .output import ZIP_MEDIA_TYPE, zipped
+from .parallel import render_forked, worker_count
 
 Output = Literal["zip", "pdf"]
 Progress = Callable[[int, int], None]
@@ -50,6 +51,7 @@ def run_batch(
     draft: bool = False,
     origins: list[str | None] | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> BatchResult:
     """Check every case of ``kind``, then render the valid ones into one file.
 
@@ -71,6 +73,12 @@ def run_batch(
     case read from a table also gets ``where``, the sheet row and column it was read from. ``progress`` is
     called with ``(0, total)`` once the checks are done and ``(done, total)`` after each
     document, ``total`` being the number of documents to render; always from the calling thread.
+
+    ``workers`` > 1 renders a .zip of .docx documents in that many forked processes (see
+    :mod:`.parallel`), with the same result; only for a caller that is single-threaded (the
+    CLI), never a server's thread. It falls back to this thread when the process has other
+    threads or the documents are few; PDF documents and the merged PDF are always rendered here,
+    as LibreOffice, not the rendering, is what they wait for.
 
     Each report entry: ``index`` (0-based position in ``cases``), ``item`` (``第123号建议`` when
     known, else null), ``origin`` (when given), ``ok``, ``filename`` (the zip entry, or null),
@@ -97,7 +105,8 @@ def run_batch(
             if progress:
                 progress(len(documents), total)
 
-        render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep)
+        render_documents(plan, plan.valid, fmt, converter=converter, draft=draft, on_document=keep,
+                         workers=workers if output == "zip" else 1)
         return assemble(plan, output, documents, converter=converter, draft=draft, merging=merging)
 
 
@@ -165,14 +174,19 @@ def render_documents(
     converter: service.Converter | None = None,
     draft: bool = False,
     on_document: Callable[[int, service.RenderedDocument], None],
+    workers: int = 1,
 ) -> None:
     """Render the valid cases at ``indices``, calling ``on_document(index, document)`` in the
     calling thread as each one is ready (not necessarily in order). An exception raised by
-    ``on_document`` stops the rest."""
+    ``on_document`` stops the rest. ``workers``: see :func:`run_batch` (.docx only)."""
     def docx(index: int) -> service.RenderedDocument:
         return service.render_checked(plan.checked[index])
 
     if fmt == "docx":
+        processes = worker_count(workers, len(indices))
+        if processes > 1:
+            render_forked(docx, indices, processes, on_document)
+            return
         for index in indices:
             on_document(index, docx(index))
         return
