@@ -19,7 +19,7 @@ the process exits, leaving no LibreOffice process, directory or pipe behind.
 
 Once a process has built its app and loaded what it keeps for its life (the imports, pydantic's
 schemas, Jinja's templates, the title dictionary), those objects are frozen out of the garbage
-collector's reach (:func:`_freeze_heap`): a full collection would otherwise walk all of them,
+collector's reach (:func:`_settle`): a full collection would otherwise walk all of them,
 stalling every thread for tens of milliseconds (hundreds on a loaded machine), and touch their
 pages, which the web processes forked by gunicorn's master would then no longer share.
 
@@ -144,9 +144,7 @@ class WebProcess:
 
     @staticmethod
     def _warm_up() -> None:
-        formatting.warm_up()
-        prepare_all()
-        _freeze_heap()  # the app and the dictionary, now made, are kept for the process's life
+        _settle()  # the app, now built, is kept for the process's life with the rest
 
     @property
     def runner(self) -> JobRunner | None:
@@ -173,10 +171,14 @@ class WebProcess:
         self.pool.stop()
 
 
-def _freeze_heap() -> None:
-    """Collect what is garbage now, then move every object still alive into the collector's
-    permanent generation (``gc.freeze``), which no collection walks. Objects made later are
-    collected as usual."""
+def _settle() -> None:
+    """Load what a web process keeps for its life and would otherwise load at a first request
+    (the title dictionary; every kind, with its validator), then collect what is garbage now and
+    move every object still alive into the collector's permanent generation (``gc.freeze``),
+    which no collection walks. Objects made later are collected as usual. In a process forked
+    from one that settled, only what was made since is loaded and frozen."""
+    formatting.warm_up()
+    prepare_all()
     gc.collect()
     gc.freeze()
 
@@ -304,9 +306,7 @@ def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -
     os.environ[METRICS_DIR_ENV] = str(metrics_dir)
     try:
         application = _Master(settings, profile, listener, metrics_dir)
-        formatting.warm_up()
-        prepare_all()
-        _freeze_heap()  # before the fork: the web processes share the master's imports, untouched
+        _settle()  # before the fork: the web processes share the master's imports, untouched
         application.run()
     finally:
         if os.getpid() == master:  # not in a web process leaving through here
