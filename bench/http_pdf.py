@@ -1,7 +1,7 @@
 """Benchmark (not a test): HTTP PDF under 4 concurrent clients, on a real ``docgen serve`` with one
 web process and with two.
 
-    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3] [--workers N …] [--against TREE]
+    .venv/bin/python bench/http_pdf.py [--clients 4] [--seconds 15] [--rounds 3] [--workers N …] [--baseline DIR]
 
 Each client (wrk, one keep-alive connection each) posts the one-page reply letter to
 ``/api/v1/documents/reply-letter?format=pdf`` back to back. Servers measured:
@@ -10,8 +10,9 @@ Each client (wrk, one keep-alive connection each) posts the one-page reply lette
   number given by ``--workers``;
 - two processes with one LibreOffice worker each;
 - two processes with one worker per core each;
-- with ``--against TREE``: one process of the docgen in TREE (say, ``git worktree add /tmp/main
-  main``) with one worker per core, to measure a change against what it changes.
+- with ``--baseline DIR`` (another checkout of docgen, say ``git worktree add /tmp/main main``,
+  as bench/http_docx.py takes it): one process of that checkout with one worker per core, to
+  measure a change against what it changes.
 
 The peer is LibreOffice's own floor: a :class:`~docgen.converter.ConverterPool` of one worker per
 core, never recycled, used directly by as many threads as there are clients, converting the very
@@ -52,9 +53,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="+", default=[DEFAULT_WORKERS],
                         help="LibreOffice workers of the one-process server, one server for each number")
-    parser.add_argument("--against", type=Path, metavar="TREE",
-                        help="also serve docgen from this tree (e.g. a checkout of main), one process with "
-                             "its default number of workers, measured in the same rounds")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout of docgen (e.g. of main), served by one process with one "
+                             "worker per core and measured in the same rounds")
     args = parser.parse_args()
     print(f"HTTP PDF, {args.clients} clients, {CORES} cores, load average {load_average()}")
     with contextlib.ExitStack() as stack:
@@ -65,10 +66,10 @@ def main() -> None:
             stack.enter_context(served(processes=2, pdf_workers=1, name="docgen, 2 processes × 1 LO")),
             stack.enter_context(served(processes=2, pdf_workers=CORES, name=f"docgen, 2 processes × {CORES} LO")),
         ]
-        if args.against:
+        if args.baseline:
             servers.append(stack.enter_context(served(
-                processes=1, pdf_workers=CORES, name=f"{args.against.name}, 1 process × {CORES} LO",
-                env={"PYTHONPATH": str(args.against.resolve())})))
+                processes=1, pdf_workers=CORES, name=f"baseline, 1 process × {CORES} LO",
+                root=args.baseline.resolve())))
         # The floor converts without recycling workers (a successor's start would cost CPU, and
         # its processes' times would leave the count with the old worker).
         pool = stack.enter_context(ConverterPool(PoolSettings(workers=CORES, max_documents=1_000_000)))
