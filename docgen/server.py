@@ -23,7 +23,9 @@ collector's reach (:func:`_settle`): a full collection would otherwise walk all 
 stalling every thread for tens of milliseconds (hundreds on a loaded machine), and touch their
 pages, which the web processes forked by gunicorn's master would then no longer share.
 
-With several processes, /metrics counts across them: prometheus-client's multiprocess mode
+With several processes, each new connection goes to a least busy one, and a process that holds
+clearly more requests than another hands its clients on (docgen/spread.py). /metrics counts
+across them: prometheus-client's multiprocess mode
 keeps every process's values in files of a private directory, removed when the service stops.
 """
 
@@ -54,6 +56,7 @@ from .jobs.runner import JobRunner
 from .jobs.store import JobStore
 from .profile import Profile
 from .settings import Settings
+from .spread import LoadTable
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -66,10 +69,7 @@ METRICS_DIR_PREFIX = "docgen-metrics-"
 METRICS_REFRESH_SECONDS = 1.0  # how stale another process's gauges may be in /metrics
 WORKER_EXIT_SECONDS = 3  # a web process's own clean-up after the grace: its runner and pool
 KEEPALIVE_SECONDS = 15  # an idle kept-alive connection waits in the poller, holding no thread
-# With several processes a kept-alive connection is answered "Connection: close" at its every
-# REBALANCE_EVERY-th request, so that its client connects again and lands on whichever process
-# takes the new connection first (see _WebWorker).
-REBALANCE_EVERY = 16
+RECHECK_SECONDS = 0.005  # how often a web process that declines new connections compares loads again
 
 
 def say(text: str) -> None:
@@ -239,18 +239,48 @@ def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) ->
 
 class _WebWorker(ThreadWorker):  # type: ignore[misc]
     """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes, and
-    spreads kept-alive connections over the processes.
+    takes part in spreading the requests over the processes (docgen/spread.py): it publishes its
+    requests in flight, listens for new connections only while it is a least busy process, and
+    hands a client on to a less busy one when it holds clearly more.
 
-    The processes take new connections from one listening socket, but a kept-alive connection
-    stays with the process that took it: 16 clients were seen split 12/4 between two processes,
-    the clients of the busier one waiting three times as long. So every REBALANCE_EVERY-th
-    request of a connection is answered with ``Connection: close`` (the client knows before it
-    sends another, so no request is lost) and its next connection goes to the process whose
-    poller takes it first, the less busy one as a rule.
+    gunicorn's main thread takes every request up (``enqueue_req``) and sees every answer sent
+    (``finish_request``), so the count is kept by that thread alone.
     """
 
+    docgen_slot: int | None = None  # this process's slot in the load table, set by the master before the fork
+    in_flight = 0  # requests taken up and not yet answered
+
+    def enqueue_req(self, conn: Any) -> None:
+        self.in_flight += 1
+        self._publish()
+        super().enqueue_req(conn)
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        self.in_flight -= 1
+        self._publish()
+        super().finish_request(conn, fs)
+
+    def _publish(self) -> None:
+        if self.docgen_slot is not None:
+            self.app.loads.publish(self.docgen_slot, self.in_flight)
+            self.set_accept_enabled(self.alive and self.nr_conns < self.worker_connections)
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        # gunicorn's loop calls this with what its own limit allows; a busier process declines
+        if enabled and self.docgen_slot is not None:
+            enabled = self.app.loads.may_take_connections(self.docgen_slot, self.in_flight)
+        super().set_accept_enabled(enabled)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        # The others' loads change without this process knowing: one that declines looks again
+        # soon (gunicorn's loop offers to accept again after every wait), so that a new
+        # connection never waits in the backlog for a stale comparison.
+        if self.docgen_slot is not None and self.alive and not self._accepting:
+            timeout = min(timeout, RECHECK_SECONDS)
+        super().wait_for_and_dispatch_events(timeout)
+
     def handle_request(self, req: Any, conn: Any) -> bool:
-        if req.req_number % REBALANCE_EVERY == 0:
+        if self.docgen_slot is not None and self.app.loads.should_hand_on(self.docgen_slot, self.in_flight):
             req.must_close = True
         return bool(super().handle_request(req, conn))
 
@@ -268,6 +298,7 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         from .web.auth import secret_key  # the web package, once the metrics directory is set
 
         self.settings, self.profile, self.metrics_dir = settings, profile, metrics_dir
+        self.loads = LoadTable(settings.processes)  # made before the fork: shared by every web process
         self.fd = listener.detach()  # gunicorn takes the bound socket over
         # One key for every process, so that a login (and its CSRF token) holds wherever its
         # next request lands.
@@ -278,12 +309,24 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
     def load_config(self) -> None:
         for name, value in gunicorn_options(self.settings, self.fd, self.metrics_dir).items():
             self.cfg.set(name, value)
+        self.cfg.set("pre_fork", self._forking)
         self.cfg.set("post_worker_init", self._started)
         self.cfg.set("worker_exit", self._exited)
+        reaped = self.cfg.child_exit  # gunicorn_options' hook (metrics, the log line)
+
+        def child_exit(arbiter: Any, worker: Any) -> None:  # in the master, for a web process reaped
+            self._vacate(worker)  # killed or not, its load no longer counts
+            reaped(arbiter, worker)
+
+        self.cfg.set("child_exit", child_exit)
 
     def load(self) -> Flask:
         self.process = WebProcess(self.settings, self.profile, self.secret_key)
         return self.process.app
+
+    def _forking(self, arbiter: Any, worker: Any) -> None:
+        # in the master: a slot no live process holds
+        worker.docgen_slot = self.loads.claim(w.docgen_slot for w in arbiter.WORKERS.values())
 
     def _started(self, worker: Any) -> None:
         from .web.metrics import metrics_of
@@ -291,10 +334,17 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         assert self.process is not None
         self.process.start()
         metrics_of(self.process.app).refresh_every(METRICS_REFRESH_SECONDS)
+        if worker.docgen_slot is not None:  # counted once it can take connections
+            self.loads.publish(worker.docgen_slot, 0)
+
+    def _vacate(self, worker: Any) -> None:
+        if worker.docgen_slot is not None:
+            self.loads.vacate(worker.docgen_slot)
 
     def _exited(self, arbiter: Any, worker: Any) -> None:
         # gunicorn also calls this in the master, for a worker found gone; and a web process
         # whose app could not be built leaves with gunicorn's own exit code, which stops the master.
+        self._vacate(worker)  # stopping: it takes no more connections
         if os.getpid() == worker.pid and self.process is not None:
             self.process.stop()
             _leave()

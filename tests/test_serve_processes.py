@@ -8,18 +8,19 @@ Shutdown with running requests, admission and settings are checked in both modes
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import signal
 import time
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import open_docx, wait_until
 from test_faults import LETTER, Server, home_of, leftovers, server_factory  # noqa: F401 — the fixture stops the servers
 
 from docgen.converter import process_group, workers_of
-from docgen.server import REBALANCE_EVERY
 
 PDF = "/api/v1/documents/reply-letter?format=pdf"
 DOCX = "/api/v1/documents/reply-letter"
@@ -106,6 +107,20 @@ def test_a_killed_web_process_is_replaced_and_its_libreoffice_workers_leave(serv
     # The dead process's counts stay; its pool no longer counts among the workers.
     assert metric(server, 'docgen_documents_rendered_total{format="docx",kind="reply-letter"}') == 14
     wait_until(lambda: metric(server, 'docgen_pdf_workers{state="configured"}') == 2)
+    # The new process took the dead one's place in the load table: with a request held in each
+    # live process, a new connection is still taken (a stale load below theirs would make both
+    # decline it for ever).
+    one_each = kept_alive(server, lambda taken: len(taken) == 2)
+    held = [connections[0] for connections in one_each.values()]
+    for connection in held:
+        hold(connection)
+    time.sleep(0.5)
+    fresh = connect(server, timeout=10)
+    assert health_on(fresh)[0] in one_each
+    for connection in held:
+        release(connection)
+    for connection in [fresh, *(c for connections in one_each.values() for c in connections)]:
+        connection.close()
     web = server.web_processes()
     assert server.terminate() < 15
     assert server.process.returncode == 0
@@ -133,22 +148,74 @@ def test_settings_reach_every_process_and_a_port_in_use_is_refused(server_factor
 
 
 
-def test_a_kept_alive_connection_is_closed_at_its_sixteenth_request_so_its_client_lands_anew(server_factory):
-    """With several processes a kept-alive connection stays with the process that took it; every
-    REBALANCE_EVERY-th answer on it says ``Connection: close``, before the client sends another,
-    so that its next connection goes to whichever process takes it."""
+def health_on(connection: http.client.HTTPConnection) -> tuple[int, str | None]:
+    """GET /healthz on ``connection``: the process that answered, and the answer's Connection header."""
+    connection.request("GET", "/healthz")
+    answer = connection.getresponse()
+    body = json.loads(answer.read())
+    return body["process"], answer.getheader("Connection")
+
+
+def connect(server: Server, timeout: float = 30) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+
+
+def kept_alive(server: Server, enough: Callable[[dict[int, list]], bool]) -> dict[int, list[http.client.HTTPConnection]]:
+    """New kept-alive connections, by the process that took each, until ``enough`` of them."""
+    taken: dict[int, list[http.client.HTTPConnection]] = {}
+    for _ in range(40):
+        if enough(taken):
+            return taken
+        connection = connect(server)
+        process, kept = health_on(connection)
+        assert kept == "keep-alive"
+        taken.setdefault(process, []).append(connection)
+    raise AssertionError(f"40 connections, and still not enough: {({p: len(c) for p, c in taken.items()})}")
+
+
+def hold(connection: http.client.HTTPConnection) -> None:
+    """Post the letter on ``connection`` with half its body: the request stays in flight."""
+    connection.putrequest("POST", DOCX)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(len(LETTER)))
+    connection.endheaders(LETTER[: len(LETTER) // 2])
+
+
+def release(connection: http.client.HTTPConnection) -> None:
+    """Send the rest of the held letter; it is answered in full."""
+    connection.send(LETTER[len(LETTER) // 2:])
+    answer = connection.getresponse()
+    assert answer.status == 200 and open_docx(answer.read()).paragraphs
+
+
+def test_new_connections_go_to_the_process_with_fewer_requests_and_a_busier_one_hands_its_clients_on(server_factory):
+    """Three requests held in flight in one process (their bodies half sent) make it the busier
+    one: every new connection is then taken by the other (which holds at most two at a time, a
+    new one and the last one's closing), and a request that puts the busier one IMBALANCE or more
+    requests ahead is answered with ``Connection: close``, so that its client connects again (to
+    the other). The held requests are then answered in full."""
     server = two_processes(server_factory)
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    answered: list[tuple[str | None, int]] = []
+    idle = kept_alive(server, lambda taken: any(len(connections) >= 4 for connections in taken.values()))  # 7 at most
+    busy = next(process for process, connections in idle.items() if len(connections) >= 4)
+    *held, other = idle[busy][:4]
     try:
-        for _ in range(REBALANCE_EVERY):
-            connection.request("POST", DOCX, body=LETTER, headers={"Content-Type": "application/json"})
-            answer = connection.getresponse()
-            answer.read()
-            answered.append((answer.getheader("Connection"), answer.status))
+        for connection in held:
+            hold(connection)
+
+        def fresh_lands_elsewhere() -> bool:
+            fresh = connect(server)
+            try:
+                return health_on(fresh)[0] != busy
+            finally:
+                fresh.close()
+
+        time.sleep(0.5)  # the held requests are taken up
+        assert all(fresh_lands_elsewhere() for _ in range(12))  # by chance: 1 in 4,096
+        assert health_on(other) == (busy, "close")  # 4 in flight against 0
+
+        for connection in held:
+            release(connection)
     finally:
-        connection.close()
-    assert {status for _, status in answered} == {200}
-    assert [close for close, _ in answered[:-1]] == ["keep-alive"] * (REBALANCE_EVERY - 1)
-    assert answered[-1][0] == "close"
+        for connection in (c for connections in idle.values() for c in connections):
+            connection.close()
     assert server.terminate() < 15
