@@ -232,6 +232,7 @@ def phone_as_typed(text: str) -> str:
     return text.translate(_FULL_WIDTH_DIGITS)
 
 
+@lru_cache(maxsize=1024)  # a unit puts the same office numbers on every letter it sends
 def phone_problem(text: str) -> str | None:
     """Why ``text`` is not one or more real mainland telephone numbers, in Chinese; None when it is."""
     numbers = [part.strip() for part in _PHONE_SEPARATORS.split(text) if part.strip()]
