@@ -40,7 +40,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from .errors import DocgenError
 from .handoff import Handoff
@@ -216,6 +215,8 @@ def warm_up_document() -> bytes:
     """The .docx a new worker converts before it takes work: one line of Chinese in each face that
     docgen's fontconfig file maps (``fonts/fonts.conf``), so that the DOCX import, the layout,
     the PDF export and the fonts are all loaded once before the first caller's document."""
+    from xml.sax.saxutils import escape, quoteattr  # here: it imports urllib.request, which a CLI run need not load
+
     faces = [test.text for test in ET.parse(FONTCONFIG_FILE).iterfind("match/test[@name='family']/string")
              if test.text]
     lines = "".join(
