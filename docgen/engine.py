@@ -110,6 +110,43 @@ def _finished(rendered: str) -> str:
     return xml
 
 
+_CORE_NAMES = {False: _TEMPLATED_PROPERTIES,
+               True: (*_TEMPLATED_PROPERTIES, "title", "author", "subject", "keywords", "language")}
+_MARKER = re.compile("\ue000([0-9]+)\ue001")  # a value's place in core.xml while it is cut (private-use characters)
+_CORE_LIMIT = 255  # characters python-docx allows in a core property
+
+
+def _xml_text(value: str) -> str:
+    """``value`` as lxml writes it as an element's text."""
+    if _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+class _CoreXml:
+    """docProps/core.xml as python-docx writes it once ``names`` are set, in that order, cut around
+    the values: a render escapes its values into the cuts as lxml would have written them, instead
+    of setting them on a parsed copy and serialising it (most of a render's core properties)."""
+
+    def __init__(self, core_xml: bytes, names: tuple[str, ...]):
+        element = parse_xml(core_xml)
+        core = CoreProperties(element)
+        for number, name in enumerate(names):
+            setattr(core, name, f"\ue000{number}\ue001")  # a name set twice keeps its last value, as on a render
+        pieces = _MARKER.split(serialize_part_xml(element).decode("utf-8"))
+        self.text = pieces[0::2]
+        self.order = [int(number) for number in pieces[1::2]]
+
+    def render(self, values: list[str]) -> bytes:
+        for value in values:  # python-docx's own check, for every value set
+            if len(value) > _CORE_LIMIT:
+                raise ValueError(f"exceeded {_CORE_LIMIT} char limit for property, got:\n\n'{value}'")
+        written = [self.text[0]]
+        for number, text in zip(self.order, self.text[1:]):
+            written += (_xml_text(values[number]), text)
+        return "".join(written).encode("utf-8")
+
+
 def _is_constant(template_source: str) -> bool:
     """Whether Jinja renders ``template_source`` the same for every context (it reads no name)."""
     return not meta.find_undeclared_variables(_ENVIRONMENT.parse(template_source))
@@ -155,7 +192,8 @@ class _Template:
         document = docx.Document(str(path))
         package = document.part.package
         core = document.core_properties  # python-docx adds the part when the template has none
-        self.core_xml = serialize_part_xml(core._element)
+        core_xml = serialize_part_xml(core._element)
+        self.core = {given: _CoreXml(core_xml, names) for given, names in _CORE_NAMES.items()}  # without, with properties
         self.core_member = next(p.partname.membername for p in package.iter_parts() if p.content_type == CT.OPC_CORE_PROPERTIES)
         # docxtpl renders these properties as templates; most read no name and are rendered here once.
         self.property_values: dict[str, str] = {}
@@ -213,19 +251,15 @@ class _Template:
         return serialize_part_xml(root)
 
     def rendered_core(self, context: Mapping[str, Any], properties: DocumentProperties | None) -> bytes:
-        """docProps/core.xml as docxtpl renders its properties and the engine sets them."""
-        element = parse_xml(self.core_xml)
-        core = CoreProperties(element)
+        """docProps/core.xml as docxtpl renders its properties and the engine then sets them."""
+        values = []
         for name in _TEMPLATED_PROPERTIES:
             template = self.property_templates.get(name)
-            setattr(core, name, self.property_values[name] if template is None else template.render(context))
+            values.append(self.property_values[name] if template is None else template.render(context))
         if properties is not None:
-            core.title = clean_text(properties.title)
-            core.author = clean_text(properties.author)
-            core.subject = clean_text(properties.subject)
-            core.keywords = clean_text(properties.keywords)
-            core.language = "zh-CN"
-        return serialize_part_xml(element)
+            values += (clean_text(properties.title), clean_text(properties.author), clean_text(properties.subject),
+                       clean_text(properties.keywords), "zh-CN")
+        return self.core[properties is not None].render(values)
 
 
 @lru_cache(maxsize=32)

@@ -160,6 +160,26 @@ def test_docx_with_hostile_text_in_every_field_equals_the_old_engines(kind, path
     assert "<w:p>&amp; & < > " in text and "{{ 7*7 }} {% if true %}x{% endif %}" in text
 
 
+def test_core_properties_that_look_like_the_engines_own_cut_marks_or_reach_every_length_equal_the_old_engines():
+    """core.xml is cut once around its values (engine._CoreXml); values holding the very marks it
+    cuts by, and values up to python-docx's 255 characters, come out as python-docx writes them."""
+    template_name, context, _ = sample_render_inputs("reply-letter", valid_samples("reply-letter")[0])
+    marks = "\ue0000\ue001 \ue0001\ue001 \ue000\ue001 \ue0009\ue001"
+    assert_same_docx(template_name, context, engine.DocumentProperties(marks, marks, "\r" + marks, "&" + marks))
+    for length in (0, 1, 254, 255):
+        assert_same_docx(template_name, context, engine.DocumentProperties("甲" * length, "<" * length, "", ""))
+
+
+def test_a_core_property_over_255_characters_is_refused_as_python_docx_refuses_it():
+    template_name, context, _ = sample_render_inputs("reply-letter", valid_samples("reply-letter")[0])
+    too_long = engine.DocumentProperties("甲" * 256)
+    with pytest.raises(ValueError, match="255 char limit") as before:
+        OldEngine.render_docx(template_name, context, too_long)
+    with pytest.raises(ValueError, match="255 char limit") as now:
+        engine.render_docx(template_name, context, too_long)
+    assert str(now.value) == str(before.value)
+
+
 def test_the_draft_watermark_equals_the_old_engines():
     assert_same_docx("draft-watermark.docx", {}, None)
 
