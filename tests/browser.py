@@ -4,14 +4,12 @@ Debian's Chromium driven by Playwright (no browser download)."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from waitress import create_server
 
+from conftest import served
 from docgen.web import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,15 +22,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def server(pool):
     """The app served by waitress on a free loopback port, with the shared LibreOffice pool."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app({"CONVERTER": pool})
-    httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.close()
+    with served(create_app({"CONVERTER": pool})) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

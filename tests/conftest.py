@@ -194,11 +194,21 @@ def served(app, threads: int = 4) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     httpd = create_server(app, host="127.0.0.1", port=port, threads=threads)
-    threading.Thread(target=httpd.run, daemon=True).start()
+    stopping = threading.Event()
+
+    def run() -> None:  # waitress's own run() has no stop: closing under its poll fails it (EBADF)
+        while not stopping.is_set():
+            httpd.asyncore.loop(timeout=0.05, map=httpd._map, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        stopping.set()
+        thread.join(5)
         httpd.close()
+        httpd.task_dispatcher.shutdown(timeout=5)
 
 
 @pytest.fixture
