@@ -17,7 +17,8 @@ writes only its own slot, and a value read one step stale only delays one decisi
   that one. The client knows before it sends another request, so no request is lost.
 
 A request counts from the moment its process takes it up (a new connection, or a kept-alive one
-that became readable) until its answer is sent, so idle kept-alive connections weigh nothing.
+that became readable) until the process's main thread sees its answer sent (a loaded machine
+may delay that a little), so idle kept-alive connections weigh nothing.
 How the web processes apply the table is in docgen/server.py (``_WebWorker``).
 """
 
