@@ -44,15 +44,13 @@ def discover() -> dict[str, DocumentKind]:
     return {kind.name: kind for kind in sorted(found, key=lambda k: (k.order, k.name))}
 
 
-def prepare_all() -> list[DocumentKind]:
-    """Every kind, its module imported and its case model's validator built (the models build
-    them on first use): a long-running process calls this once as it starts, so that no first
-    request of a kind pays for them, and they are made before its start-up objects are frozen
-    out of the garbage collector's reach, or shared by the processes forked from it."""
-    kinds = list(discover().values())
-    for kind in kinds:
+def prepare_all() -> None:
+    """Import every kind's module and build its case model's validator (the models build them on
+    first use): a long-running process calls this once as it starts, so that no first request of
+    a kind pays for them, and they are made before its start-up objects are frozen out of the
+    garbage collector's reach, or shared by the processes forked from it."""
+    for kind in all_kinds():
         kind.model.model_rebuild()  # builds a validator not yet built; a no-op after that
-    return kinds
 
 
 def kind_names() -> list[str]:
