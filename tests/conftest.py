@@ -193,12 +193,13 @@ def served(app, threads: int = 4) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    httpd = create_server(app, host="127.0.0.1", port=port, threads=threads)
+    channels: dict[int, object] = {}  # the server's socket map, as docgen.server._serve_one keeps it
+    httpd = create_server(app, map=channels, host="127.0.0.1", port=port, threads=threads)
     stopping = threading.Event()
 
     def run() -> None:  # waitress's own run() has no stop: closing under its poll fails it (EBADF)
         while not stopping.is_set():
-            httpd.asyncore.loop(timeout=0.05, map=httpd._map, count=1)
+            httpd.asyncore.loop(timeout=0.05, map=channels, count=1)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
