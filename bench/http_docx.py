@@ -2,6 +2,7 @@
 web process and with two.
 
     .venv/bin/python bench/http_docx.py [--clients 16] [--seconds 10] [--rounds 3] [--baseline DIR]
+                                        [--rate R ...]
 
 Each client (wrk, one keep-alive connection each) posts the one-page reply letter to
 ``/api/v1/documents/reply-letter`` (→ .docx) back to back. ``serve`` runs with ``--queue-size 32``
@@ -21,6 +22,11 @@ is about cores ÷ (CPU per request + the client's share).
 ``--baseline DIR`` also serves another checkout of docgen (the code before a change, e.g. from
 ``git worktree add DIR main``) with one and with two processes, in the same rounds, and reports
 this tree against it: the peer of a change is the code it changes, measured alternately with it.
+
+``--rate R`` (repeatable) also measures every server with the same clients sending R requests a
+second in all (bench/serving.py: one timetable, the requests not back to back), after the
+saturated rounds: the latency a request meets at that load rather than behind 15 others. The
+floor at the same rate shows what the machine and the HTTP stack alone give at that load.
 
 Targets (issue 16): ≥ 300 req/s, p99 ≤ 50 ms. With 16 clients back to back, the mean latency is
 16 ÷ throughput (Little's law): 300 req/s is 53 ms on average, so a p99 of 50 ms needs well over
@@ -47,6 +53,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another checkout of docgen, measured as this tree's peer")
+    parser.add_argument("--rate", type=float, action="append", default=[],
+                        help="also measure at this many requests a second in all (repeatable)")
     args = parser.parse_args()
     print(f"HTTP .docx, {args.clients} clients, {os.cpu_count()} cores, load average {load_average()}")
     with contextlib.ExitStack() as stack:
@@ -64,12 +72,21 @@ def main() -> None:
         for server in servers:  # warm-up: templates, caches, the first connections
             wrk(server, PATH, args.clients, 2)
         runs = alternate(servers, PATH, args.clients, args.seconds, args.rounds)
+        paced = {}
+        for rate in args.rate:
+            print(f"\n{args.clients} clients at {rate:g} requests a second in all")
+            paced[rate] = alternate(servers, PATH, args.clients, args.seconds, args.rounds, rate=rate)
     report({name: runs[name] for name in ("HTTP floor, 1 process", "docgen, 1 process")}, "HTTP floor, 1 process")
     report({name: runs[name] for name in ("HTTP floor, 2 processes", "docgen, 2 processes")}, "HTTP floor, 2 processes")
     report({name: runs[name] for name in ("docgen, 1 process", "docgen, 2 processes")}, "docgen, 1 process")
     if args.baseline:
         report({name: runs[name] for name in ("baseline, 1 process", "docgen, 1 process")}, "baseline, 1 process")
         report({name: runs[name] for name in ("baseline, 2 processes", "docgen, 2 processes")}, "baseline, 2 processes")
+    for rate, rate_runs in paced.items():
+        print(f"\nat {rate:g} requests a second:")
+        for processes in ("1 process", "2 processes"):
+            report({name: rate_runs[name] for name in (f"HTTP floor, {processes}", f"docgen, {processes}")},
+                   f"HTTP floor, {processes}")
     print(f"\ntargets: ≥ 300 req/s, p99 ≤ 50 ms; load average at the end {load_average()}")
 
 

@@ -8,8 +8,16 @@ block ends.
 The load comes from wrk (Debian's ``wrk``, C and epoll, one thread): keep-alive connections,
 each posting the same body back to back, for a fixed time. On a 2-core machine the client shares
 the cores with the server, so it must be light: wrk's own CPU time is measured and printed with
-every run (a Python client spends several times more per request). Its Lua script only sets the
-body and prints the counts and the latency percentiles as one JSON line.
+every run (a Python client spends several times more per request). Its Lua script sets the body
+and prints the counts and the latency percentiles as one JSON line.
+
+Back to back, the clients keep the server saturated, and the latency is what waiting behind the
+other clients costs (16 clients: about 16 ÷ throughput). With a ``rate``, the same connections
+send at that many requests a second in all instead: the script's ``delay()`` gives each request
+the next slot of one timetable (1 ÷ rate apart), so the latency is what a request meets at that
+load. A request whose slot has passed while every connection was busy goes at once and is
+counted as late (by more than 1 ms): then the timetable was not kept, and the server was
+saturated at that moment.
 """
 
 from __future__ import annotations
@@ -42,11 +50,35 @@ wrk.headers["Content-Type"] = "application/json"
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 wrk.body = f:read("*a")
 f:close()
+late = 0  -- a global of the thread's Lua state, read by done() (which runs in the main state)
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+local rate = tonumber(os.getenv("RATE") or "")
+if rate then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *now);
+  ]]
+  local now, slot = ffi.new("bench_timespec"), nil
+  local function milliseconds()
+    ffi.C.clock_gettime(1, now)  -- CLOCK_MONOTONIC
+    return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
+  end
+  delay = function()  -- the wait before the next request: its slot in the one timetable
+    local t = milliseconds()
+    slot = (slot or t) + 1000 / rate
+    if slot - t < -1 then late = late + 1 end
+    return math.max(slot - t, 0)
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
+  local late = 0
+  for _, thread in ipairs(threads) do late = late + thread:get("late") end
   io.write(string.format('RESULT {"requests": %d, "seconds": %.6f, "p50": %.3f, "p99": %.3f, "non2xx": %d, '
-    .. '"errors": %d}\\n', summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))
+    .. '"errors": %d, "late": %d}\\n', summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout, late))
 end
 """
 
@@ -169,6 +201,7 @@ class Run:
     errors: int
     client_cpu: float  # seconds of CPU wrk used
     server_cpu: float  # seconds of CPU the server's processes used, LibreOffice included
+    late: int = 0  # paced runs: requests sent over 1 ms after their slot, every connection having been busy
 
     @property
     def rate(self) -> float:
@@ -184,6 +217,9 @@ class Run:
 
     def line(self) -> str:
         problems = f", {self.non2xx} non-2xx, {self.errors} socket errors" if self.non2xx or self.errors else ""
+        if self.late:
+            problems += f", {self.late} late"
+
         return (f"{self.rate:7.1f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
                 f"CPU {self.cpu_ms:5.2f} ms/req  (wrk {100 * self.client_cpu / self.seconds:.0f}% of a core{problems})")
 
@@ -210,8 +246,10 @@ def tree_cpu(*roots: int) -> float:
     return total
 
 
-def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = LETTER) -> Run:
-    """One wrk run of ``clients`` keep-alive connections for ``seconds``."""
+def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = LETTER,
+        rate: float | None = None) -> Run:
+    """One wrk run of ``clients`` keep-alive connections for ``seconds``: back to back, or at
+    ``rate`` requests a second in all."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for the HTTP benchmarks: apt-get install wrk (scripts/setup.sh installs it)")
     with tempfile.TemporaryDirectory(prefix="docgen-bench-wrk-") as scratch:
@@ -221,7 +259,8 @@ def wrk(server: Server, path: str, clients: int, seconds: float, body: bytes = L
         before, server_before = resource.getrusage(resource.RUSAGE_CHILDREN), tree_cpu(server.pid)
         done = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(script),
                                f"http://127.0.0.1:{server.port}{path}"],
-                              env={**os.environ, "BODY_FILE": str(body_file)}, capture_output=True, text=True, check=True)
+                              env={**os.environ, "BODY_FILE": str(body_file), **({"RATE": f"{rate:g}"} if rate else {})},
+                              capture_output=True, text=True, check=True)
         after, server_after = resource.getrusage(resource.RUSAGE_CHILDREN), tree_cpu(server.pid)
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
@@ -251,20 +290,21 @@ class Wrk:
     server: Server
     path: str
     body: bytes = LETTER
+    rate: float | None = None  # requests a second in all; None: back to back
 
     @property
     def name(self) -> str:
         return self.server.name
 
     def run(self, clients: int, seconds: float) -> Run:
-        return wrk(self.server, self.path, clients, seconds, self.body)
+        return wrk(self.server, self.path, clients, seconds, self.body, self.rate)
 
 
 def alternate(servers: list[Server], path: str, clients: int, seconds: float, rounds: int,
-              body: bytes = LETTER) -> dict[str, list[Run]]:
+              body: bytes = LETTER, rate: float | None = None) -> dict[str, list[Run]]:
     """``rounds`` rounds, each one run against every server in turn, so that a change in the
-    machine's load touches all of them alike."""
-    return alternate_runners([Wrk(server, path, body) for server in servers], clients, seconds, rounds)
+    machine's load touches all of them alike; at ``rate`` requests a second if given."""
+    return alternate_runners([Wrk(server, path, body, rate) for server in servers], clients, seconds, rounds)
 
 
 def alternate_runners(runners: Sequence[Runner], clients: int, seconds: float, rounds: int) -> dict[str, list[Run]]:
