@@ -1,6 +1,5 @@
 """The peer of the HTTP benchmarks: the floor of the HTTP stack. The server ``docgen serve`` runs
-(waitress for one process; gunicorn with docgen's own options for several), with the same
-settings, serving an app that does no work: it reads the request body and answers every POST
+(gunicorn with docgen's own options), with the same settings, serving an app that does no work: it reads the request body and answers every POST
 with the same bytes docgen would send (a GET, such as /healthz, gets ``{}``).
 
     python bench/floor_server.py BODY_FILE MEDIA_TYPE [--host H] [--port P] [--processes N] [other serve settings]
@@ -11,18 +10,19 @@ request log and the metrics.
 
 from __future__ import annotations
 
-import signal
 import socket
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docgen.settings import load_settings  # noqa: E402
 from docgen.server import gunicorn_options  # noqa: E402
+from docgen.settings import load_settings  # noqa: E402
 
 
 def app_answering(body: bytes, media_type: str) -> Any:
@@ -46,14 +46,6 @@ def main() -> None:
     settings = load_settings(**options)
     app = app_answering(Path(body_file).read_bytes(), media_type)
     listener = socket.create_server((settings.host, settings.port), backlog=1024)
-    if settings.processes == 1:
-        from waitress.server import create_server
-
-        server = create_server(app, sockets=[listener], threads=settings.threads, ident="docgen")
-        signal.signal(signal.SIGTERM, lambda *_: server.close() or sys.exit(0))
-        server.run()
-        return
-    from gunicorn.app.base import BaseApplication
 
     class Floor(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

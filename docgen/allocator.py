@@ -1,8 +1,8 @@
 """glibc's allocator, held to the memory a long-running server process uses.
 
 glibc gives each thread that allocates while another holds the lock an arena of its own, up to
-eight per core, and keeps what is freed in each for later. waitress serves a request on any of
-its threads, and a render's XML trees (lxml) and buffers are large blocks allocated on that
+eight per core, and keeps what is freed in each for later. A web process serves a request on any
+of its threads, and a render's XML trees (lxml) and buffers are large blocks allocated on that
 thread and freed at its end: over thousands of requests every arena holds the high-water mark of
 the requests it served, and the process grows with the number of threads, not with its work.
 Measured in one process rendering reply letters on 8 threads, 100 each: 161 MB after them; with

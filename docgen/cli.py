@@ -678,8 +678,8 @@ def _log_requests() -> None:
 @_setting_flags
 @click.pass_context
 def serve(ctx: click.Context, **flags: Any) -> None:
-    """启动 HTTP 服务及其 PDF 转换进程池：processes 为 1 时单进程（waitress），大于 1 时多个服务进程
-    （gunicorn）共用一个端口，各有自己的转换进程池。收到 SIGTERM 后不再接受新请求，等待进行中的请求
+    """启动 HTTP 服务及其 PDF 转换进程池：由 gunicorn 在同一端口上运行 processes 个服务进程（默认 1 个），
+    各有自己的转换进程池。收到 SIGTERM 或 Ctrl-C（SIGINT）后不再接受新请求，等待进行中的请求
     （至多 shutdown-grace 秒），再停止转换进程并退出。"""
     from .server import serve as run
 

@@ -1,34 +1,38 @@
-"""``docgen serve``: the HTTP face on one port, served by one web process or several.
+"""``docgen serve``: the HTTP face on one port, served by gunicorn.
 
-- ``processes = 1`` (the default): one process, served by waitress. A clerk's own machine
-  needs no more, and it costs one Python process and one LibreOffice pool.
-- ``processes = N > 1``: gunicorn's master forks N web processes (gthread workers, with as
-  many threads as waitress gets) that take connections from the one listening socket. Python
-  runs one thread at a time per process, so a single process renders on one core whatever the
-  threads; N processes render on N. Each builds its own app after the fork, with its own
-  LibreOffice pool of ``pdf_workers`` and its own job runner (the runners share the job store
-  and its leases, as separate ``serve`` processes always could). The master replaces a web
-  process that dies; the LibreOffice workers of the dead one end themselves, since they watch
-  the process that started them.
+gunicorn's master forks ``processes`` web processes (1 by default; gthread workers, with threads
+for the working and the queued requests and two more) that take connections from the one
+listening socket. Python runs one thread at a time per process, so a single process renders on
+one core whatever the threads; N processes render on N. Each builds its own app after the fork,
+with its own LibreOffice pool of ``pdf_workers`` and its own job runner (the runners share the
+job store and its leases, as separate ``serve`` processes always could). The master replaces a
+web process that dies; the LibreOffice workers of the dead one end themselves, since they watch
+the process that started them. A web process whose master is killed stops by itself within a
+second, as on SIGTERM.
 
-In both modes the port is bound first, before LibreOffice boots, and answers /healthz and .docx
-at once. SIGTERM stops taking connections and stops the job runners at their jobs' next
-document (the jobs stay in the store for the next start), so that the running requests have the
-LibreOffice workers to themselves to finish within ``shutdown_grace``; then the pools stop and
-the process exits, leaving no LibreOffice process, directory or pipe behind.
+gunicorn rather than a server in one process: its worker reads requests and writes answers in a
+loop that takes the interpreter lock far less than waitress's I/O loop did, which with 16
+clients cost 1.4 × the CPU of the requests themselves (bench/thread_cpu.py).
 
-Once a process has built its app and loaded what it keeps for its life (the imports, pydantic's
+The port is bound first, before anything slow starts, and answers /healthz and .docx once the
+web process has built its app, before LibreOffice has booted. SIGTERM, or SIGINT (Ctrl-C in a
+terminal, which reaches every process of the terminal's group), stops taking connections and
+stops the job runners at their jobs' next document (the jobs stay in the store for the next
+start), so that the running requests have the LibreOffice workers to themselves to finish
+within ``shutdown_grace``; then the pools stop and the processes exit, leaving no LibreOffice
+process, directory or pipe behind.
+
+Once the master has loaded what a web process keeps for its life (the imports, pydantic's
 schemas, Jinja's templates, the title dictionary), those objects are frozen out of the garbage
 collector's reach (:func:`_settle`): a full collection would otherwise walk all of them,
 stalling every thread for tens of milliseconds (hundreds on a loaded machine), and touch their
-pages, which the web processes forked by gunicorn's master would then no longer share.
+pages, which the forked web processes would then no longer share.
 
 With several processes, each new connection goes to a least busy one, and a process that holds
 clearly more requests than another hands its clients on (docgen/spread.py). /metrics counts
-across them: prometheus-client's multiprocess mode
-keeps every process's values in files of a private directory, removed when the service stops.
+across them: prometheus-client's multiprocess mode keeps every process's values in files of a
+private directory, removed when the service stops.
 """
-
 from __future__ import annotations
 
 import gc
@@ -40,11 +44,11 @@ import socket
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from gunicorn.workers.gthread import ThreadWorker
 
 from . import formatting
@@ -83,10 +87,16 @@ def serve(settings: Settings, profile: Profile) -> None:
     _check_access(settings)
     listener = _bind(settings)
     JobStore(settings.data_dir)  # an unusable data_dir stops here, before any process starts
-    if settings.processes == 1:
-        _serve_one(settings, profile, listener)
-    else:
-        _serve_many(settings, profile, listener)
+    master = os.getpid()
+    metrics_dir = _metrics_dir(settings.work_dir)
+    os.environ[METRICS_DIR_ENV] = str(metrics_dir)
+    try:
+        application = _Master(settings, profile, listener, metrics_dir)
+        _settle()  # before the fork: the web processes share the master's imports, untouched
+        application.run()
+    finally:
+        if os.getpid() == master:  # not in a web process leaving through here
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _check_access(settings: Settings) -> None:
@@ -152,13 +162,6 @@ class WebProcess:
 
         return jobs_of(self.app).runner  # None when Celery workers run the jobs
 
-    def busy(self) -> bool:
-        """Whether requests are at work or queued for a working slot."""
-        from .web.admission import EXTENSION
-
-        admission = self.app.extensions[EXTENSION]
-        return bool(admission.active or admission.waiting)
-
     def stop_jobs(self) -> None:
         """Stop the job runner: its jobs end at their next document and stay in the store, free
         for the next start (or another process)."""
@@ -192,49 +195,7 @@ def _leave() -> None:
     os._exit(0)
 
 
-# --- one process: waitress --------------------------------------------------------------------
-
-
-def _serve_one(settings: Settings, profile: Profile, listener: socket.socket) -> None:
-    from waitress.server import create_server
-
-    process = WebProcess(settings, profile)
-    channels: dict[int, Any] = {}
-    server = create_server(process.app, map=channels, sockets=[listener], threads=settings.threads, ident="docgen")
-    process.start()
-    stopping = False
-
-    def stop(*_: Any) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    say(f"docgen 服务已启动：http://{settings.host}:{settings.port}/  （API 说明：/openapi.json）")
-    try:
-        while not stopping:
-            server.asyncore.loop(timeout=0.2, map=channels, use_poll=True, count=1)
-        server.close()  # no new connections, and the port is free at once
-        process.stop_jobs()
-        say("docgen 服务正在停止：等待进行中的请求")
-
-        def busy() -> bool:  # requests at work or queued, or answers not yet sent
-            return process.busy() or any(
-                getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in channels.values())
-
-        until = time.monotonic() + settings.shutdown_grace
-        while busy() and time.monotonic() < until:
-            server.asyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
-    finally:
-        process.stop()
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-        for channel in list(channels.values()):
-            channel.close()
-    say("docgen 服务已停止")
-    _leave()
-
-
-# --- several processes: gunicorn ---------------------------------------------------------------
+# --- gunicorn ----------------------------------------------------------------------------------
 
 
 class _WebWorker(ThreadWorker):  # type: ignore[misc]
@@ -284,11 +245,25 @@ class _WebWorker(ThreadWorker):  # type: ignore[misc]
             req.must_close = True
         return bool(super().handle_request(req, conn))
 
+    def init_signals(self) -> None:
+        super().init_signals()
+        # Ctrl-C in a terminal reaches every process of its group: stop as on SIGTERM, letting
+        # the running requests finish (gunicorn's own SIGINT ends the process at once).
+        signal.signal(signal.SIGINT, self.handle_exit)
+        signal.siginterrupt(signal.SIGINT, False)
+
     def handle_exit(self, sig: int, frame: Any) -> None:
         super().handle_exit(sig, frame)
         process = self.app.process  # the _Master's, in this process
         if process is not None:  # out of the signal handler: the runner writes to the job store
             threading.Thread(target=process.stop_jobs, name="docgen-jobs-stop", daemon=True).start()
+
+
+class _Arbiter(Arbiter):  # type: ignore[misc]
+    """gunicorn's master, which stops on SIGINT as on SIGTERM: gracefully, within the grace."""
+
+    def handle_int(self) -> None:
+        self.handle_term()
 
 
 class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
@@ -320,6 +295,13 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
 
         self.cfg.set("child_exit", child_exit)
 
+    def run(self) -> None:
+        try:
+            _Arbiter(self).run()
+        except RuntimeError as exc:  # as gunicorn's BaseApplication.run
+            say(f"\nError: {exc}\n")
+            sys.exit(1)
+
     def load(self) -> Flask:
         self.process = WebProcess(self.settings, self.profile, self.secret_key)
         return self.process.app
@@ -348,19 +330,6 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         if os.getpid() == worker.pid and self.process is not None:
             self.process.stop()
             _leave()
-
-
-def _serve_many(settings: Settings, profile: Profile, listener: socket.socket) -> None:
-    master = os.getpid()
-    metrics_dir = _metrics_dir(settings.work_dir)
-    os.environ[METRICS_DIR_ENV] = str(metrics_dir)
-    try:
-        application = _Master(settings, profile, listener, metrics_dir)
-        _settle()  # before the fork: the web processes share the master's imports, untouched
-        application.run()
-    finally:
-        if os.getpid() == master:  # not in a web process leaving through here
-            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str, Any]:
@@ -393,7 +362,7 @@ def gunicorn_options(settings: Settings, fd: int, metrics_dir: Path) -> dict[str
         "threads": settings.threads,
         "keepalive": KEEPALIVE_SECONDS,
         "graceful_timeout": math.ceil(settings.shutdown_grace) + WORKER_EXIT_SECONDS,
-        "forwarded_allow_ips": "",  # trust no proxy header, as waitress does
+        "forwarded_allow_ips": "",  # trust no proxy header
         "control_socket_disable": True,  # no control socket file in $HOME or $XDG_RUNTIME_DIR
         "proc_name": "docgen",
         "loglevel": "warning",  # the request log is docgen's own (docgen.requests)

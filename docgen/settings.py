@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", title="监听地址")
     port: int = Field(8000, ge=1, le=65535, title="端口")
-    processes: int = Field(1, ge=1, le=32, title="服务进程数（大于 1 时由 gunicorn 在同一端口上运行多个服务进程）")
+    processes: int = Field(1, ge=1, le=32, title="服务进程数（gunicorn 在同一端口上运行的服务进程个数，各有自己的转换进程池）")
     pdf_workers: int = Field(DEFAULT_WORKERS, ge=1, le=32, title="每个服务进程的 LibreOffice 转换进程数")
     pdf_timeout: float = Field(30.0, gt=0, le=600, title="单份文书转换时限（秒）")
     pdf_start_timeout: float = Field(60.0, gt=0, le=600, title="转换进程启动时限（秒）")

@@ -185,15 +185,36 @@ def secured_app(store: CredentialStore, **settings: Any) -> Secured:
     return Secured(app, store, token, other)
 
 
-@contextmanager
-def served(app, threads: int = 4) -> Iterator[str]:
-    """The app served by waitress on a free loopback port in a thread; yields its base URL."""
-    from waitress import create_server
-
+def free_port() -> int:
+    """A loopback port free at this moment."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    channels: dict[int, object] = {}  # the server's socket map, as docgen.server._serve_one keeps it
+        return s.getsockname()[1]
+
+
+def web_processes(server: int) -> list[int]:
+    """The web processes of the `docgen serve` whose pid is ``server``: gunicorn's workers, the
+    master's children that run `serve` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == server and b"serve" in cmdline:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """The app served by waitress on a free loopback port in a thread (a light server for the
+    tests that need a real socket in this process); yields its base URL."""
+    from waitress import create_server
+
+    port = free_port()
+    channels: dict[int, object] = {}  # the server's own socket map, which its loop below polls
     httpd = create_server(app, map=channels, host="127.0.0.1", port=port, threads=threads)
     stopping = threading.Event()
 

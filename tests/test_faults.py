@@ -2,8 +2,7 @@
 
 Each test starts its own server on a free loopback port with the real LibreOffice pool, and
 stops it (and checks nothing of it is left) at the end. Shutdown, admission and settings are
-checked with one web process (waitress) and with two (gunicorn); the pool's faults are the same
-in each web process.
+checked with one web process and with two; the pool's faults are the same in each web process.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, free_port, wait_until, web_processes
 
 from docgen.converter import process_group, workers_of
 
@@ -38,12 +37,6 @@ REQUEST_TIMEOUT = 15.0
 SLACK = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     def __init__(self, *flags: str, env: dict[str, str] | None = None):
         self.port = free_port()
@@ -53,6 +46,7 @@ class Server:
             [str(DOCGEN), "serve", "--port", str(self.port), *flags],
             env={**os.environ, "DOCGEN_DATA_DIR": self.data_dir, **(env or {})},
             stderr=subprocess.PIPE, text=True,
+            start_new_session=True,  # a process group of its own, as a terminal gives it
         )
 
     def get(self, path: str, timeout: float = 5) -> tuple[int, dict, dict]:
@@ -88,25 +82,23 @@ class Server:
         raise AssertionError(f"the server's {count} workers did not come up")
 
     def web_processes(self) -> list[int]:
-        """The processes that serve requests: gunicorn's workers (the master's children that run
-        `serve`), or the server itself when it runs alone."""
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-                cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == self.process.pid and b"serve" in cmdline:
-                children.append(int(stat.parent.name))
-        return sorted(children) or [self.process.pid]
+        """The processes that serve requests: gunicorn's workers."""
+        return web_processes(self.process.pid)
 
     def workers(self) -> list[int]:
         return [w for web in self.web_processes() for w in workers_of(web)]
 
     def terminate(self, within: float = 20) -> float:
+        """SIGTERM, as a service manager stops it; the seconds until it has exited."""
         began = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=within)
+        return time.monotonic() - began
+
+    def interrupt(self, within: float = 20) -> float:
+        """Ctrl-C in its terminal: SIGINT to every process of its group at once."""
+        began = time.monotonic()
+        os.killpg(self.process.pid, signal.SIGINT)
         self.process.wait(timeout=within)
         return time.monotonic() - began
 
@@ -215,8 +207,10 @@ def test_worker_stopped_past_the_timeout_under_four_clients_is_retried_or_504(se
     assert server.terminate() < 15
 
 
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
 @pytest.mark.parametrize("processes", MODES)
-def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_nothing(server_factory, processes):
+def test_sigterm_or_ctrl_c_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_nothing(
+        server_factory, processes, stop):
     server = server_factory("--pdf-workers", "2", "--shutdown-grace", "3", "--processes", str(processes))
     server.wait_for_workers(2)
     web = server.web_processes()
@@ -229,40 +223,75 @@ def test_sigterm_with_running_pdf_jobs_exits_within_the_grace_period_and_leaves_
         status, _, body = server.post("/api/v1/batch/jobs", json.dumps(
             {"kind": "reply-letter", "cases": [case] * 200, "output": "zip", "document_format": "pdf"}).encode())
         assert status == 202, body
-    answered: list[tuple[float, int | None]] = []  # (when sent, status or None when refused/cut)
-    streams = threading.Thread(target=send_until_refused, args=(server, 2, answered))
+    answered: list[tuple[float, float, int | None]] = []  # (sent, answered, status; None when refused or cut)
+    running: dict[int, float] = {}  # client → when its request in flight was sent
+    streams = threading.Thread(target=send_until_refused, args=(server, 2, answered, running))
     streams.start()
     time.sleep(1.5)
-    sent_before = time.monotonic()
-    elapsed = server.terminate()
+    # the signal comes while a request taken up well before it (0.2 s) is still at work
+    wait_until(lambda: any(time.monotonic() - sent > 0.2 for sent in list(running.values())), within=10, every=0.01)
+    stopped = time.monotonic()
+    elapsed = server.terminate() if stop == "sigterm" else server.interrupt()
     streams.join()
     assert elapsed < 3 + SLACK
     assert server.process.returncode == 0, server.process.stderr.read()
-    in_flight = [status for sent, status in answered if sent < sent_before - 0.5]
-    assert in_flight and set(in_flight) == {200}  # the requests running at SIGTERM were answered
+    in_flight = [status for sent, done, status in answered if sent < stopped - 0.2 and done > stopped]
+    assert in_flight and set(in_flight) == {200}  # the requests running at the signal were answered
     time.sleep(0.5)
     assert server.workers() == [] and all(process_group(w) == [] for w in workers)
     assert all(not Path(f"/proc/{pid}").exists() for pid in web)
     assert leftovers(server.process.pid, *web) == []
     assert not any(Path(p).exists() for p in pipes)
-    with socket.socket() as s:  # nothing listens any more: a restart can bind, as waitress does
+    with socket.socket() as s:  # nothing listens any more: a restart can bind
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", server.port))
         s.listen()
     assert "启动" in server.process.stderr.read()
 
 
-def send_until_refused(server: Server, clients: int, answered: list[tuple[float, int | None]]) -> None:
-    """``clients`` clients posting PDF requests back to back until the server stops taking them."""
+@pytest.mark.parametrize("processes", MODES)
+def test_after_kill_9_of_serve_its_web_processes_and_their_libreoffice_end_by_themselves(server_factory, processes):
+    server = server_factory("--pdf-workers", "1", "--processes", str(processes))
+    server.wait_for_workers(1)
+    web, workers = server.web_processes(), server.workers()
+    assert len(web) == processes and len(workers) == processes
+    groups = [member for w in workers for member in process_group(w)]
+    server.process.kill()  # SIGKILL: the master can do nothing more
+    server.process.wait()
+    # Each web process sees its master gone within a second and stops as on SIGTERM; its
+    # LibreOffice workers see it gone and end.
+    wait_until(lambda: not any(alive(pid) for pid in (*web, *groups)), within=10 + SLACK, every=0.1)
+    assert [p for pid in web for p in Path("/tmp").glob(f"docgen-lo-{pid}-*")] == []
+    with socket.socket() as s:  # the listening socket died with the last process holding it
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", server.port))
+        s.listen()
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (not gone, not a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def send_until_refused(server: Server, clients: int, answered: list[tuple[float, float, int | None]],
+                       running: dict[int, float]) -> None:
+    """``clients`` clients posting PDF requests back to back until the server stops taking them;
+    ``running`` holds when each client sent the request it waits for."""
     def client() -> None:
+        me = threading.get_ident()
         while True:
-            sent = time.monotonic()
+            sent = running[me] = time.monotonic()
             try:
                 status, _, _ = server.post("/api/v1/documents/reply-letter?format=pdf", LETTER, timeout=REQUEST_TIMEOUT)
             except OSError:  # refused, or cut: the server stopped taking requests
-                answered.append((sent, None))
+                answered.append((sent, time.monotonic(), None))
                 return
-            answered.append((sent, status))
+            finally:
+                running.pop(me, None)
+            answered.append((sent, time.monotonic(), status))
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:

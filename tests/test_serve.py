@@ -1,27 +1,20 @@
-"""`docgen serve` starts a real server (waitress) with the embedded defaults and answers."""
+"""`docgen serve` starts a real server (gunicorn, one web process) with the embedded defaults and answers."""
 
 import gc
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from conftest import SAMPLES, open_docx
+from conftest import SAMPLES, free_port, open_docx, wait_until, web_processes
 
 from docgen.converter import workers_of
 from docgen.kinds import all_kinds
 from docgen.profile import load_profile
 from docgen.server import WebProcess
 from docgen.settings import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_docgen_serve_answers_health_and_renders_a_letter():
@@ -48,12 +41,15 @@ def test_docgen_serve_answers_health_and_renders_a_letter():
         with urllib.request.urlopen(request, timeout=30) as r:
             assert r.headers["Content-Type"].startswith("application/vnd.openxmlformats")
             assert open_docx(r.read()).paragraphs
-        assert workers_of(server.pid)  # the pool started with the service
+        web = web_processes(server.pid)
+        assert len(web) == 1  # one web process by default
+        assert wait_until(lambda: workers_of(web[0]), within=30)  # its pool started with the service
     finally:
         server.terminate()  # SIGTERM, as a service manager stops it
         server.wait(timeout=20)
     time.sleep(1)
-    assert workers_of(server.pid) == []  # the pool stopped its LibreOffice workers
+    assert workers_of(web[0]) == []  # the pool stopped its LibreOffice workers
+    assert not Path(f"/proc/{web[0]}").exists()
 
 
 def test_a_warm_web_process_keeps_its_app_out_of_the_collectors_walks(tmp_path):

@@ -2,8 +2,8 @@
 and a deadline per request that covers its wait in the queue.
 
 A request that finds the queue full, or that waits in it past its deadline, is answered at once
-with 503 and ``Retry-After``. waitress gets threads for the working and the queued requests and
-two more, so /healthz and the pages always find a thread.
+with 503 and ``Retry-After``. A web process gets threads for the working and the queued requests
+and two more, so /healthz and the pages always find a thread.
 """
 
 from __future__ import annotations
