@@ -4,8 +4,9 @@ bench/http_docx.py (16 wrk clients posting the one-page reply letter for .docx).
     .venv/bin/python bench/thread_cpu.py [--processes 1] [--seconds 10] [--baseline DIR]
 
 Reads each thread's CPU time (/proc/PID/task) before and after one wrk run and prints it per
-request: the process's main thread (with one process, waitress's I/O loop: it reads the
-requests and writes the answers of every connection) and the other threads together (those that
+request: the process's main thread (gunicorn's loop: it accepts the connections and hands each
+request to a thread; waitress's, in a baseline from before, also wrote every answer) and the
+other threads together (those that
 served requests, and the few helpers: the allocator's trim, the metrics copy, the pool's; Python
 3.11 gives them no names of their own to tell them apart), with how many of them worked. Compared
 with what one request costs in one thread alone, the other threads' share shows what running the
@@ -38,12 +39,11 @@ def thread_times(pid: int) -> dict[int, tuple[str, float]]:
     return found
 
 
-def web_processes(pid: int, processes: int) -> list[int]:
-    """The server itself (one process), or the web processes gunicorn's master forked."""
-    if processes == 1:
-        return [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children]
+def web_processes(pid: int) -> list[int]:
+    """The web processes gunicorn's master forked (its children that run `serve`), or the server
+    itself when it serves alone (a baseline from before one process ran under gunicorn)."""
+    children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return [child for child in children if b"serve" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")] or [pid]
 
 
 def main() -> None:
@@ -59,7 +59,7 @@ def main() -> None:
                                               name=label, root=root)) for label, root in trees]
         for server in servers:
             wrk(server, PATH, 16, 2)
-            pids = web_processes(server.pid, args.processes)
+            pids = web_processes(server.pid)
             before = {pid: thread_times(pid) for pid in pids}
             run = wrk(server, PATH, 16, args.seconds)
             after = {pid: thread_times(pid) for pid in pids}
