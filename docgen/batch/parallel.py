@@ -1,7 +1,7 @@
 """Rendering a batch's documents on several cores, in forked worker processes.
 
 Only for a process that is single-threaded when it forks, as the CLI is: a fork copies the
-locks that other threads hold (waitress's, the LibreOffice pool's, the job runner's) into a
+locks that other threads hold (the server's, the LibreOffice pool's, the job runner's) into a
 child where no thread will ever release them. :func:`worker_count` therefore answers 1 (render
 here, serially) whenever the process has another thread, or when the documents are too few to
 repay the forks.
