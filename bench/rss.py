@@ -4,7 +4,7 @@
 
 A real ``docgen serve`` (this tree's code, 2 LibreOffice workers) answers reply letters from 4
 keep-alive clients: nine .docx to one PDF, over the five reply-letter samples of the default
-profile. Prints the server process's RSS (LibreOffice's processes are not the web worker's)
+profile. Prints the web process's RSS (LibreOffice's processes are not the web worker's)
 after start-up (its PDF workers idle), after every 1,000 requests and at the end, with the
 highest it reached on the way. Target: ≤ 150 MB after 10,000.
 
@@ -24,7 +24,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from serving import ROOT, Server, load, rss_mb, served
+from serving import ROOT, load, rss_mb, served, web_processes
 
 SAMPLES = [path.read_bytes() for path in sorted((ROOT / "samples" / "reply-letter").glob("*.json"))
            if not path.with_suffix(".toml").exists()]
@@ -39,8 +39,8 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
-def snapshot(server: Server, directory: Path, number: int) -> tracemalloc.Snapshot:
-    os.kill(server.pid, signal.SIGUSR2)
+def snapshot(web: int, directory: Path, number: int) -> tracemalloc.Snapshot:
+    os.kill(web, signal.SIGUSR2)
     path = directory / f"{number}.snapshot"
     while not path.exists():
         time.sleep(0.2)
@@ -58,7 +58,8 @@ def main() -> None:
         args.trace.mkdir(parents=True, exist_ok=True)
         env = {"PYTHONPATH": f"{ROOT / 'bench' / 'memtrace'}:{ROOT}", "DOCGEN_BENCH_MEMTRACE": str(args.trace)}
     with served("--queue-size", "32", env=env) as server:
-        print(f"RSS after start-up: {rss_mb(server.pid):.0f} MB")
+        web = web_processes(server.pid)[0]
+        print(f"RSS after start-up: {rss_mb(web):.0f} MB")
         done, step, statuses, first = 0, 100, {}, None
         while done < args.requests:
             body = SAMPLES[(done // step) % len(SAMPLES)]
@@ -68,13 +69,13 @@ def main() -> None:
                 statuses[status] = statuses.get(status, 0) + count
             done += step
             if done % 1000 == 0 and done < args.requests:
-                print(f"RSS after {done} requests: {rss_mb(server.pid):.0f} MB", flush=True)
+                print(f"RSS after {done} requests: {rss_mb(web):.0f} MB", flush=True)
                 if args.trace and first is None:
-                    first = snapshot(server, args.trace, 1)
-        print(f"RSS after {done} requests: {rss_mb(server.pid):.0f} MB   (target ≤ 150 MB); highest on the way: "
-              f"{peak_mb(server.pid):.0f} MB; statuses {statuses}")
+                    first = snapshot(web, args.trace, 1)
+        print(f"RSS after {done} requests: {rss_mb(web):.0f} MB   (target ≤ 150 MB); highest on the way: "
+              f"{peak_mb(web):.0f} MB; statuses {statuses}")
         if first is not None:
-            last = snapshot(server, args.trace, 2)
+            last = snapshot(web, args.trace, 2)
             print(f"Python allocations: {sum(s.size for s in first.statistics('filename')) / 2**20:.1f} MB after 1000 "
                   f"requests, {sum(s.size for s in last.statistics('filename')) / 2**20:.1f} MB at the end; changed most:")
             for stat in last.compare_to(first, "traceback")[:15]:

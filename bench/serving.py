@@ -89,6 +89,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def web_processes(server: int) -> list[int]:
+    """The web processes of the ``docgen serve`` whose pid is ``server``: gunicorn's workers (the
+    master's children that run `serve`), or the server itself when it serves alone (a checkout
+    from before one process ran under gunicorn)."""
+    children = [int(child) for child in Path(f"/proc/{server}/task/{server}/children").read_text().split()]
+    return [child for child in children
+            if b"serve" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")] or [server]
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

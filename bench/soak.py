@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 from docgen.converter import process_group, workers_of
-from serving import free_port, rss_mb
+from serving import free_port, rss_mb, web_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [
@@ -113,14 +113,14 @@ def main() -> None:
         next_kill = began + args.kill_every
         while time.monotonic() < stop_at:
             time.sleep(5)
-            samples.append((time.monotonic() - began, rss_mb(server.pid), tree_bytes(scratch)))
+            samples.append((time.monotonic() - began, rss_mb(web_processes(server.pid)[0]), tree_bytes(scratch)))
             for noted in scratch.glob("docgen-lo-*/pipes"):
                 try:
                     pipes.update(noted.read_text().split())
                 except OSError:
                     pass
             if time.monotonic() >= next_kill:
-                victims = workers_of(server.pid)
+                victims = workers_of(web_processes(server.pid)[0])
                 if victims:
                     victim = victims[kills % len(victims)]
                     for pid in set(process_group(victim)) - {victim}:  # LibreOffice, not its driver

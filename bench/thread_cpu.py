@@ -20,7 +20,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from serving import ROOT, load_average, served, wrk
+from serving import ROOT, load_average, served, web_processes, wrk
 
 PATH = "/api/v1/documents/reply-letter"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -37,13 +37,6 @@ def thread_times(pid: int) -> dict[int, tuple[str, float]]:
             continue
         found[int(task.name)] = (name, (int(fields[11]) + int(fields[12])) / TICK)
     return found
-
-
-def web_processes(pid: int) -> list[int]:
-    """The web processes gunicorn's master forked (its children that run `serve`), or the server
-    itself when it serves alone (a baseline from before one process ran under gunicorn)."""
-    children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    return [child for child in children if b"serve" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")] or [pid]
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Debug-only, for ``bench/rss.py --trace``: imported by a ``docgen serve`` started with this
 directory on PYTHONPATH. It starts tracemalloc and dumps a snapshot to
-``$DOCGEN_BENCH_MEMTRACE/<n>.snapshot`` on each SIGUSR2 (handled by the main thread, between
-waitress's polls). Nothing of docgen itself knows of it.
+``$DOCGEN_BENCH_MEMTRACE/<n>.snapshot`` on each SIGUSR2 sent to the web process (handled by its
+main thread, between gunicorn's polls; gunicorn's worker sets its signals anew after the fork,
+so the handler is set again after it does). Nothing of docgen itself knows of it.
 """
 
 import itertools
@@ -20,3 +21,13 @@ if _directory:
         os.replace(path + ".part", path)
 
     signal.signal(signal.SIGUSR2, _dump)
+
+    from gunicorn.workers.base import Worker
+
+    _init_signals = Worker.init_signals
+
+    def _with_dump(self: Worker) -> None:
+        _init_signals(self)
+        signal.signal(signal.SIGUSR2, _dump)
+
+    Worker.init_signals = _with_dump
