@@ -30,11 +30,14 @@ TWO_WORKERS = 2 * parallel.MIN_DOCUMENTS_PER_WORKER * 5 // 4
 ENOUGH = max(TWO_WORKERS, 2 * parallel.MIN_DOCUMENTS_PER_WORKER * CORES)
 ENOUGH_INVALID = len(range(2, ENOUGH, 5))
 
-# In the child Python: service.render_checked wrapped so that each render appends its process id
-# to $PIDS, a forked worker kills itself (SIGKILL) at its $KILL_AT-th render, and every render
-# takes $SLOW seconds more. The workers inherit the wrapper through the fork.
+# In the child Python: SIGINT handled as at a terminal (Python leaves it ignored when the test
+# runner was started with it ignored, as a shell's background job is), and service.render_checked
+# wrapped so that each render appends its process id to $PIDS, a forked worker kills itself
+# (SIGKILL) at its $KILL_AT-th render, and every render takes $SLOW seconds more. The workers
+# inherit the wrapper through the fork.
 HOOKS = """
 import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from docgen import service
 
 _parent, _counts, _real = os.getpid(), {}, service.render_checked
