@@ -1,6 +1,7 @@
 """The peer of the HTTP benchmarks: the floor of the HTTP stack. The server ``docgen serve`` runs
-(gunicorn with docgen's own options), with the same settings, serving an app that does no work: it reads the request body and answers every POST
-with the same bytes docgen would send (a GET, such as /healthz, gets ``{}``).
+(gunicorn with docgen's own options), with the same settings, serving an app that does no work:
+it reads the request body and answers every POST with the same bytes docgen would send (a GET,
+such as /healthz, gets ``{}``).
 
     python bench/floor_server.py BODY_FILE MEDIA_TYPE [--host H] [--port P] [--processes N] [other serve settings]
 

@@ -34,6 +34,7 @@ clearly more requests than another hands its clients on (docgen/spread.py). /met
 across them: prometheus-client's multiprocess mode keeps every process's values in files of a
 private directory, removed when the service stops.
 """
+
 from __future__ import annotations
 
 import gc
@@ -200,7 +201,8 @@ def _leave() -> None:
 
 
 class _WebWorker(ThreadWorker):  # type: ignore[misc]
-    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM comes, and
+    """gunicorn's threaded worker, which also stops its job runner as soon as SIGTERM or SIGINT comes
+    (and takes SIGINT as SIGTERM: a graceful stop rather than gunicorn's quick one), and
     takes part in spreading the requests over the processes (docgen/spread.py): it publishes its
     requests in flight, listens for new connections only while it is a least busy process, and
     hands a client on to a less busy one when it holds clearly more.
@@ -248,8 +250,7 @@ class _WebWorker(ThreadWorker):  # type: ignore[misc]
 
     def init_signals(self) -> None:
         super().init_signals()
-        # Ctrl-C in a terminal reaches every process of its group: stop as on SIGTERM, letting
-        # the running requests finish (gunicorn's own SIGINT ends the process at once).
+        # Ctrl-C in a terminal reaches every process of its group: stop as on SIGTERM
         signal.signal(signal.SIGINT, self.handle_exit)
         signal.siginterrupt(signal.SIGINT, False)
 
@@ -299,8 +300,8 @@ class _Master(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
     def run(self) -> None:
         try:
             _Arbiter(self).run()
-        except RuntimeError as exc:  # as gunicorn's BaseApplication.run
-            say(f"\nError: {exc}\n")
+        except RuntimeError as exc:  # as gunicorn's BaseApplication.run, which prints it and exits 1
+            say(f"docgen 服务无法运行：{exc}")
             sys.exit(1)
 
     def load(self) -> Flask:
